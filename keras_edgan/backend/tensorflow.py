@@ -1,0 +1,22 @@
+"""TensorFlow: gradients from a `tf.GradientTape`; the trainer's `train_step` is stateful."""
+
+import tensorflow as tf
+
+
+def value_and_grad(loss_fn, variables, state_variables=()):
+    """Returns `(loss, aux, grads)` for `loss, aux = loss_fn()`.
+
+    `state_variables` is accepted for a backend-independent signature; stateful
+    updates made by `loss_fn` are applied in place on TensorFlow.
+    """
+    del state_variables
+    with tf.GradientTape() as tape:
+        loss, aux = loss_fn()
+    return loss, aux, tape.gradient(loss, variables)
+
+
+class StatefulTrainStep:
+    """Keras' TensorFlow trainer calls `train_step(data)` inside a `tf.function`."""
+
+    def train_step(self, data):
+        return self.step(data)

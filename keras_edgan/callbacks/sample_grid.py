@@ -1,0 +1,91 @@
+"""A grid of generated samples from fixed noise, in TensorBoard and as PNG files."""
+
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+from PIL import Image
+
+
+def image_grid(images, rows):
+    """Tiles `images` (n, H, W, C) in [-1, 1] into one uint8 image of `rows` rows.
+
+    Example:
+    >>> image_grid(np.zeros((6, 28, 28, 1)), rows=2).shape
+    (56, 84, 1)
+    """
+    images = np.asarray(images)
+    n, height, width, channels = images.shape
+    if n % rows:
+        raise ValueError(f"Cannot tile {n} images into {rows} equal rows.")
+    columns = n // rows
+    pixels = np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return (
+        pixels.reshape(rows, columns, height, width, channels)
+        .transpose(0, 2, 1, 3, 4)
+        .reshape(rows * height, columns * width, channels)
+    )
+
+
+def save_png(grid, path):
+    """Writes a uint8 grid from `image_grid` as a PNG (grey for one channel)."""
+    Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Shows training progress as a grid of samples from the same noise each time.
+
+    Every `every_n_epochs` epochs and at the end of training, the generator (in
+    inference mode) maps a fixed noise batch to images; the grid goes to TensorBoard
+    (`samples` image, step = generator updates) and to `logdir/samples/step_NNNNNNN.png`;
+    the last one is also written as `logdir/samples.png`.
+
+    Args:
+        logdir: the run's directory.
+        rows, columns: shape of the grid.
+        seed: seed of the fixed noise.
+        every_n_epochs: how often to draw, in epochs.
+
+    Example:
+    ```python
+    gan.fit(ds, epochs=20, callbacks=[keras_edgan.callbacks.SampleGrid("runs/demo")])
+    ```
+    """
+
+    def __init__(self, logdir, rows=8, columns=8, seed=0, every_n_epochs=1):
+        super().__init__()
+        self.logdir = logdir
+        self.rows = rows
+        self.columns = columns
+        self.seed = seed
+        self.every_n_epochs = every_n_epochs
+        self._writer = None
+        self._noise = None
+
+    def on_train_begin(self, logs=None):
+        os.makedirs(os.path.join(self.logdir, "samples"), exist_ok=True)
+        self._writer = tf.summary.create_file_writer(self.logdir)
+        self._noise = np.random.default_rng(self.seed).normal(
+            0.0, self.model.noise_stddev, (self.rows * self.columns, self.model.latent_dim)
+        ).astype("float32")
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs == 0:
+            self.draw()
+
+    def on_train_end(self, logs=None):
+        grid = self.draw()
+        save_png(grid, os.path.join(self.logdir, "samples.png"))
+        self._writer.close()
+
+    def draw(self):
+        """Generates the grid, logs it, and returns it as a uint8 array."""
+        step = int(self.model.g_optimizer.iterations)
+        images = keras.ops.convert_to_numpy(self.model.generator(self._noise, training=False))
+        grid = image_grid(images, self.rows)
+        save_png(grid, os.path.join(self.logdir, "samples", f"step_{step:07d}.png"))
+        with self._writer.as_default():
+            tf.summary.image("samples", grid[None], step=step)
+        self._writer.flush()
+        return grid

@@ -1,0 +1,32 @@
+"""The training logs as TensorBoard scalars against generator updates."""
+
+import keras
+import tensorflow as tf
+
+
+class Scalars(keras.callbacks.Callback):
+    """Writes each epoch's logs (d_loss, g_loss, penalties: the epoch's means) to
+    TensorBoard at step = number of generator updates, the iteration count of the
+    papers, so runs with different `d_steps` or epoch sizes line up.
+
+    Losses go under `losses/`, penalties and everything else under `penalties/`.
+    """
+
+    def __init__(self, logdir):
+        super().__init__()
+        self.logdir = logdir
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        self._writer = tf.summary.create_file_writer(self.logdir)
+
+    def on_epoch_end(self, epoch, logs=None):
+        step = int(self.model.g_optimizer.iterations)
+        with self._writer.as_default():
+            for name, value in (logs or {}).items():
+                group = "losses" if name.endswith("loss") else "penalties"
+                tf.summary.scalar(f"{group}/{name}", float(value), step=step)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        self._writer.close()

@@ -1,0 +1,107 @@
+"""Experiment configurations: TOML files in `configs/`, overridden by flags.
+
+A configuration is a flat table of the keys in `DEFAULTS`; every key is also a
+`train` flag, and a flag given on the command line wins over the file.
+"""
+
+import difflib
+import pathlib
+import tomllib
+
+DEFAULTS = {
+    "dataset": "mnist5k",
+    "split": "train",
+    "data_dir": None,
+    "image_size": None,
+    "model": "edgan",
+    "architecture": "optimized_dcgan",
+    "width": 64,
+    "initializer": None,
+    "latent_dim": 128,
+    "noise_stddev": 1.0,
+    "penalty_weight": 1.0,
+    "d_steps": 2,
+    "batch_size": 64,
+    "optimizer": "oadam",
+    "lr_d": 1e-4,
+    "lr_g": 4e-4,
+    "beta_1": 0.5,
+    "beta_2": 0.9,
+    "steps": 100_000,
+    "log_every": 100,
+    "sample_every": 1000,
+    "checkpoint_every": 1000,
+    "seed": 0,
+}
+
+CONFIG_DIRECTORY = pathlib.Path(__file__).resolve().parents[2] / "configs"
+
+
+def resolve(name_or_path):
+    """The path of a config given as a path or as a name in `configs/`."""
+    candidates = [pathlib.Path(name_or_path)]
+    if not name_or_path.endswith(".toml"):
+        candidates.append(CONFIG_DIRECTORY / f"{name_or_path}.toml")
+    candidates.append(CONFIG_DIRECTORY / name_or_path)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    known = sorted(p.stem for p in CONFIG_DIRECTORY.glob("*.toml"))
+    close = difflib.get_close_matches(pathlib.Path(name_or_path).stem, known, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise FileNotFoundError(
+        f"No config {name_or_path!r}: looked for {', '.join(str(c) for c in candidates)}."
+        f"{hint} Known configs in {CONFIG_DIRECTORY}: {', '.join(known)}."
+    )
+
+
+def load(name_or_path=None, overrides=None):
+    """DEFAULTS, updated by the config file, updated by `overrides` (non-None values)."""
+    config = dict(DEFAULTS)
+    if name_or_path:
+        path = resolve(name_or_path)
+        with open(path, "rb") as f:
+            try:
+                table = tomllib.load(f)
+            except tomllib.TOMLDecodeError as error:
+                raise ValueError(f"Config {path} is not valid TOML: {error}") from None
+        _check_keys(table, source=str(path))
+        config.update(table)
+    config.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    _check_values(config)
+    return config
+
+
+def _check_keys(table, source):
+    for key in table:
+        if key not in DEFAULTS:
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"Unknown key {key!r} in {source}.{hint} "
+                f"Known keys: {', '.join(sorted(DEFAULTS))}."
+            )
+
+
+def _check_values(config):
+    for key in ("width", "latent_dim", "d_steps", "batch_size", "steps", "log_every",
+                "sample_every", "checkpoint_every"):
+        value = config[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{key} must be a positive integer; got {value!r}.")
+    for key in ("lr_d", "lr_g", "noise_stddev"):
+        if not float(config[key]) > 0:
+            raise ValueError(f"{key} must be positive; got {config[key]!r}.")
+    for key in ("beta_1", "beta_2"):
+        if not 0 <= float(config[key]) < 1:
+            raise ValueError(f"{key} must be in [0, 1); got {config[key]!r}.")
+    if float(config["penalty_weight"]) < 0:
+        raise ValueError(f"penalty_weight must be ≥ 0; got {config['penalty_weight']!r}.")
+
+
+def as_markdown(config):
+    """The configuration as a Markdown table (TensorBoard's text plugin renders it)."""
+    rows = [f"| {key} | {config[key]!r} |" for key in sorted(config)]
+    return "\n".join(["| key | value |", "| --- | --- |", *rows])
+
+

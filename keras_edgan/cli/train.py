@@ -1,0 +1,159 @@
+"""`train`: train a GAN of the library from the shell.
+
+    train                                   # EDGAN on the embedded MNIST digits
+    train --config=edgan_cifar10 --data_dir=/data/tfds
+    train --dataset=celeb_a --model=nsgan --steps=5000 --logdir=runs/celeba
+
+Flags override the values of `--config` (a TOML file in configs/, or a path). The
+Keras backend is the one of KERAS_BACKEND (tensorflow by default).
+"""
+
+import datetime
+import difflib
+import os
+
+from absl import app, flags, logging
+
+from keras_edgan.cli import config as config_lib
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
+flags.DEFINE_string("logdir", None, "Run directory (TensorBoard events, samples, "
+                    "checkpoints). Default: runs/<dataset>_<model>_<time>.")
+flags.DEFINE_string("dataset", None, "Dataset name (mnist5k, mnist, cifar10, svhn_cropped, "
+                    "stl10, celeb_a, lsun/bedroom).")
+flags.DEFINE_string("split", None, "Dataset split.")
+flags.DEFINE_string("data_dir", None, "Directory of prepared TFDS datasets (see BUILD.md).")
+flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: the dataset's.")
+flags.DEFINE_string("model", None, "GAN model: " + ", ".join(["edgan", "nsgan"]) + ".")
+flags.DEFINE_string("architecture", None, "Networks: optimized_dcgan or dcgan.")
+flags.DEFINE_integer("width", None, "Base number of channels of the networks.")
+flags.DEFINE_string("initializer", None, "Kernel initializer of both networks.")
+flags.DEFINE_integer("latent_dim", None, "Size of the noise z.")
+flags.DEFINE_float("noise_stddev", None, "Standard deviation of z.")
+flags.DEFINE_float("penalty_weight", None, "λ of EDGAN's CED penalty.")
+flags.DEFINE_integer("d_steps", None, "Discriminator updates per generator update.")
+flags.DEFINE_integer("batch_size", None, "Minibatch size m of each update.")
+flags.DEFINE_string("optimizer", None, "oadam or adam.")
+flags.DEFINE_float("lr_d", None, "Discriminator learning rate.")
+flags.DEFINE_float("lr_g", None, "Generator learning rate.")
+flags.DEFINE_float("beta_1", None, "Optimizer β1.")
+flags.DEFINE_float("beta_2", None, "Optimizer β2.")
+flags.DEFINE_integer("steps", None, "Generator updates (the papers' iterations).")
+flags.DEFINE_integer("log_every", None, "Steps between scalar logs and progress lines.")
+flags.DEFINE_integer("sample_every", None, "Steps between sample grids.")
+flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints.")
+flags.DEFINE_integer("seed", None, "Seed of weights, noise and data order.")
+
+MODELS = ("edgan", "nsgan")
+ARCHITECTURES = ("optimized_dcgan", "dcgan")
+OPTIMIZERS = ("oadam", "adam")
+
+
+def main(argv):
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    overrides = {key: FLAGS[key].value for key in config_lib.DEFAULTS}
+    config = config_lib.load(FLAGS.config, overrides)
+    _check_choice("model", config["model"], MODELS)
+    _check_choice("architecture", config["architecture"], ARCHITECTURES)
+    _check_choice("optimizer", config["optimizer"], OPTIMIZERS)
+    logdir = FLAGS.logdir or os.path.join(
+        "runs",
+        f"{config['dataset'].replace('/', '-')}_{config['model']}_"
+        f"{datetime.datetime.now():%Y%m%d-%H%M%S}",
+    )
+    train(config, logdir)
+
+
+def train(config, logdir):
+    """Trains the GAN described by `config`, writing everything under `logdir`."""
+    import keras
+    import tensorflow as tf
+
+    import pipelines
+    from keras_edgan import architectures, callbacks, models, optimizers
+
+    os.makedirs(logdir, exist_ok=True)
+    keras.utils.set_random_seed(config["seed"])
+    info = pipelines.info(config["dataset"])
+    image_size = config["image_size"] or info.default_image_size
+    dataset = pipelines.load(
+        config["dataset"],
+        batch_size=config["batch_size"] * config["d_steps"],
+        image_size=image_size,
+        split=config["split"],
+        data_dir=config["data_dir"],
+        seed=config["seed"],
+    ).repeat()
+
+    build = getattr(architectures, config["architecture"])
+    network_options = dict(
+        image_size=image_size, channels=info.channels,
+        latent_dim=config["latent_dim"], width=config["width"],
+    )
+    if config["initializer"]:
+        network_options["initializer"] = config["initializer"]
+    generator, discriminator = build(**network_options)
+
+    model_options = dict(
+        latent_dim=config["latent_dim"], d_steps=config["d_steps"],
+        noise_stddev=config["noise_stddev"], seed=config["seed"],
+    )
+    if config["model"] == "edgan":
+        gan = models.EDGAN(generator, discriminator,
+                           penalty_weight=config["penalty_weight"], **model_options)
+    else:
+        gan = models.NSGAN(generator, discriminator, **model_options)
+
+    def optimizer(learning_rate):
+        cls = optimizers.OAdam if config["optimizer"] == "oadam" else keras.optimizers.Adam
+        return cls(learning_rate, beta_1=config["beta_1"], beta_2=config["beta_2"])
+
+    gan.compile(d_optimizer=optimizer(config["lr_d"]), g_optimizer=optimizer(config["lr_g"]))
+
+    log_every = min(config["log_every"], config["steps"])
+    epochs = -(-config["steps"] // log_every)
+    if epochs * log_every != config["steps"]:
+        logging.warning("steps=%d is not a multiple of log_every=%d: training %d steps.",
+                        config["steps"], log_every, epochs * log_every)
+    with tf.summary.create_file_writer(logdir).as_default():
+        tf.summary.text("config", config_lib.as_markdown(config), step=0)
+    logging.info("Training %s on %s (%dx%d), %d steps; logdir %s; backend %s.",
+                 config["model"], config["dataset"], image_size, image_size,
+                 epochs * log_every, logdir, keras.backend.backend())
+    gan.fit(
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=log_every,
+        shuffle=False,  # the pipeline shuffles
+        verbose=0,
+        callbacks=[
+            callbacks.Progress(total_steps=epochs * log_every),
+            callbacks.Scalars(logdir),
+            callbacks.SampleGrid(logdir, every_n_epochs=max(1, config["sample_every"] // log_every)),
+            callbacks.Checkpoint(logdir, every_n_epochs=max(1, config["checkpoint_every"] // log_every)),
+        ],
+    )
+    gan.generator.save(os.path.join(logdir, "generator.keras"))
+    gan.discriminator.save(os.path.join(logdir, "discriminator.keras"))
+    logging.info("Done. Samples: %s; generator: %s; TensorBoard: tensorboard --logdir %s",
+                 os.path.join(logdir, "samples.png"), os.path.join(logdir, "generator.keras"),
+                 logdir)
+    return gan
+
+
+def _check_choice(key, value, choices):
+    if value not in choices:
+        close = difflib.get_close_matches(value, choices, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise app.UsageError(f"Unknown {key} {value!r}.{hint} Choose one of: {', '.join(choices)}.")
+
+
+def run():
+    """Console-script entry point."""
+    app.run(main)
+
+
+if __name__ == "__main__":
+    run()

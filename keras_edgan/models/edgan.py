@@ -1,0 +1,72 @@
+"""EDGAN: the GAN with a conditional-entropy-distance penalty on the generator."""
+
+from keras_edgan.losses.conditional_entropy_distance import conditional_entropy_distance
+from keras_edgan.losses.minimax import (
+    minimax_discriminator_loss,
+    non_saturating_generator_loss,
+)
+from keras_edgan.models.gan import GAN
+
+
+class EDGAN(GAN):
+    """Tan, Wang, Zhou, Zhang 2020, "GANs based on a penalty of a conditional
+    entropy distance" (J. Software), Algorithm 1.
+
+    L_D = −E[log D(x)] − E[log(1 − D(G(z)))]                    (eq. 9)
+    L_G = −E[log D(G(z))] + λ ρ(X_E, X̂_G)                         (eq. 10)
+
+    ρ(X, Y) = H(X|Y) + H(Y|X) (eq. 8) between the empirical distributions of a real
+    and a generated minibatch, estimated by
+    `keras_edgan.losses.conditional_entropy_distance` (paired by index, soft 2-D
+    histogram; see its docstring for the estimator and its defaults). `fit` logs
+    `d_loss`, `g_loss` (which includes λρ) and `ced` (ρ itself).
+
+    Args:
+        generator, discriminator, latent_dim, d_steps, noise_stddev, seed: see `GAN`.
+        penalty_weight: λ of eq. 10 (the paper's best: 1, Table 3).
+        bins, bandwidth, value_range: options of the CED estimator; `None` keeps
+            its defaults.
+
+    Example:
+    ```python
+    import keras_edgan as ke
+    G, D = ke.architectures.optimized_dcgan(image_size=32, channels=3, latent_dim=128)
+    gan = ke.models.EDGAN(G, D, latent_dim=128, penalty_weight=1.0, d_steps=2)
+    gan.compile(d_optimizer=ke.optimizers.OAdam(1e-4, beta_1=0.5, beta_2=0.9),
+                g_optimizer=ke.optimizers.OAdam(4e-4, beta_1=0.5, beta_2=0.9))
+    gan.fit(pipelines.load("cifar10", batch_size=2 * 64), epochs=10)
+    gan.generator.save("generator.keras")
+    ```
+    """
+
+    penalty_names = ("ced",)
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        penalty_weight=1.0,
+        d_steps=2,
+        bins=None,
+        bandwidth=None,
+        value_range=None,
+        **kwargs,
+    ):
+        super().__init__(generator, discriminator, latent_dim, d_steps=d_steps, **kwargs)
+        self.penalty_weight = float(penalty_weight)
+        self.ced_options = {
+            key: value
+            for key, value in dict(
+                bins=bins, bandwidth=bandwidth, value_range=value_range
+            ).items()
+            if value is not None
+        }
+
+    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+        return minimax_discriminator_loss(real_logits, fake_logits)
+
+    def generator_loss(self, fake_logits, real, fake):
+        ced = conditional_entropy_distance(real, fake, **self.ced_options)
+        loss = non_saturating_generator_loss(fake_logits) + self.penalty_weight * ced
+        return loss, {"ced": ced}

@@ -1,0 +1,72 @@
+"""Trains a small EDGAN for 20 steps on the backend of KERAS_BACKEND and saves the
+losses and weights (run by test_backend_equivalence.py, one process per backend).
+
+Usage: python equivalence_run.py INITIAL_WEIGHTS.npz OUTPUT.npz
+
+Everything that enters the run is fixed outside Keras: initial weights (from the
+file), data (numpy) and noise (a numpy table). Keras' random streams are
+backend-specific by design, so the noise is the one thing replaced: the model draws
+its z from the table, in the order Algorithm 1 draws it.
+"""
+
+import os
+import sys
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from keras_edgan import architectures, models, optimizers  # noqa: E402
+
+STEPS, D_STEPS, M, LATENT = 20, 2, 8, 16
+
+
+class TableNoiseEDGAN(models.EDGAN):
+    def __init__(self, *args, table, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table
+        self.draws = keras.Variable(0, dtype="int32", trainable=False, name="draws")
+
+    def sample_noise(self, n):
+        z = ops.take(ops.convert_to_tensor(self.table), self.draws, axis=0)
+        self.draws.assign(self.draws + 1)
+        return z
+
+
+def main(initial, output):
+    generator, discriminator = architectures.optimized_dcgan(
+        image_size=28, channels=1, latent_dim=LATENT, width=4
+    )
+    rng = np.random.default_rng(0)
+    if os.path.exists(initial):
+        weights = np.load(initial)
+        for network in (generator, discriminator):
+            for v in network.weights:
+                v.assign(weights[f"{network.name}/{v.path}"])
+    else:
+        np.savez(initial, **{
+            f"{network.name}/{v.path}": ops.convert_to_numpy(v)
+            for network in (generator, discriminator) for v in network.weights
+        })
+    data = rng.uniform(-1, 1, (STEPS * D_STEPS * M, 28, 28, 1)).astype("float32")
+    table = rng.normal(size=(STEPS * (D_STEPS + 1), M, LATENT)).astype("float32")
+    gan = TableNoiseEDGAN(generator, discriminator, latent_dim=LATENT, d_steps=D_STEPS,
+                          table=table)
+    gan.compile(d_optimizer=optimizers.OAdam(1e-4), g_optimizer=optimizers.OAdam(4e-4))
+    losses = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            losses.append([float(logs[k]) for k in ("d_loss", "g_loss", "ced")])
+
+    gan.fit(tf.data.Dataset.from_tensor_slices(data).batch(D_STEPS * M), epochs=1,
+            verbose=0, callbacks=[Record()])
+    np.savez(output, losses=np.array(losses),
+             **{f"{network.name}/{v.path}": ops.convert_to_numpy(v)
+                for network in (generator, discriminator) for v in network.weights})
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
