@@ -10,7 +10,7 @@ import tomllib
 
 DEFAULTS = {
     "dataset": "mnist5k",
-    "split": "train",
+    "split": None,
     "data_dir": None,
     "image_size": None,
     "model": "edgan",

@@ -22,7 +22,7 @@ flags.DEFINE_string("logdir", None, "Run directory (TensorBoard events, samples,
                     "checkpoints). Default: runs/<dataset>_<model>_<time>.")
 flags.DEFINE_string("dataset", None, "Dataset name (mnist5k, mnist, cifar10, svhn_cropped, "
                     "stl10, celeb_a, lsun/bedroom).")
-flags.DEFINE_string("split", None, "Dataset split.")
+flags.DEFINE_string("split", None, "Dataset split (default: the dataset's training split).")
 flags.DEFINE_string("data_dir", None, "Directory of prepared TFDS datasets (see BUILD.md).")
 flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: the dataset's.")
 flags.DEFINE_string("model", None, "GAN model: " + ", ".join(["edgan", "nsgan"]) + ".")
@@ -77,7 +77,7 @@ def train(config, logdir):
     os.makedirs(logdir, exist_ok=True)
     keras.utils.set_random_seed(config["seed"])
     info = pipelines.info(config["dataset"])
-    image_size = config["image_size"] or info.default_image_size
+    image_size = config["image_size"] or info.default_size
     dataset = pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * config["d_steps"],

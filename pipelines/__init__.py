@@ -1,0 +1,20 @@
+"""tf.data input pipelines for keras_edgan: image batches in [-1, 1].
+
+Example:
+
+>>> import pipelines
+>>> pipelines.DATASETS
+('mnist5k', 'mnist', 'cifar10', 'svhn_cropped', 'stl10', 'celeb_a', 'lsun/bedroom')
+>>> pipelines.info("cifar10").channels
+3
+>>> ds = pipelines.load("mnist5k", batch_size=64, seed=0)  # embedded: no files needed
+
+TFDS datasets must be prepared offline first: see BUILD.md, "Preparing
+datasets offline".
+"""
+
+from pipelines.catalog import DATASETS, DatasetInfo, info
+from pipelines.datasets import load
+from pipelines.errors import DatasetNotPreparedError
+
+__all__ = ["DATASETS", "DatasetInfo", "DatasetNotPreparedError", "info", "load"]
