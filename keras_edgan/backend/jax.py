@@ -36,6 +36,23 @@ def value_and_grad(loss_fn, variables, state_variables=()):
     return loss, aux, grads
 
 
+def input_gradient(fn, x, variables=()):
+    """Returns d sum(fn(x)) / dx, itself differentiable (for gradient penalties).
+
+    `fn` runs inside `jax.grad` in a nested `StatelessScope` that maps `variables`
+    (those `fn` reads, e.g. the critic's `variables`) to their current values, so it
+    sees the values of an enclosing stateless step; state updates `fn` makes are
+    dropped (a gradient-penalty critic should make none).
+    """
+    mapping = [(v, v.value) for v in variables]
+
+    def total(x):
+        with keras.StatelessScope(state_mapping=mapping):
+            return jax.numpy.sum(fn(x))
+
+    return jax.grad(total)(x)
+
+
 class StatefulTrainStep:
     """Gives Keras' JAX trainer its `train_step(state, data)` over a stateful `step`."""
 

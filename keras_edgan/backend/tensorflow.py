@@ -15,6 +15,18 @@ def value_and_grad(loss_fn, variables, state_variables=()):
     return loss, aux, tape.gradient(loss, variables)
 
 
+def input_gradient(fn, x, variables=()):
+    """Returns d sum(fn(x)) / dx, itself differentiable (for gradient penalties).
+
+    `variables` is accepted for a backend-independent signature.
+    """
+    del variables
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        outputs = fn(x)
+    return tape.gradient(outputs, x)
+
+
 class StatefulTrainStep:
     """Keras' TensorFlow trainer calls `train_step(data)` inside a `tf.function`."""
 

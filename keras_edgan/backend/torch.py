@@ -17,6 +17,18 @@ def value_and_grad(loss_fn, variables, state_variables=()):
     return loss, aux, list(grads)
 
 
+def input_gradient(fn, x, variables=()):
+    """Returns d sum(fn(x)) / dx, itself differentiable (for gradient penalties).
+
+    `variables` is accepted for a backend-independent signature.
+    """
+    del variables
+    if not x.requires_grad:
+        x = x.detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+    return grad
+
+
 class StatefulTrainStep:
     """Keras' torch trainer calls `train_step(data)` eagerly."""
 

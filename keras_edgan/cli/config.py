@@ -5,6 +5,7 @@ A configuration is a flat table of the keys in `DEFAULTS`; every key is also a
 """
 
 import difflib
+import json
 import pathlib
 import tomllib
 
@@ -60,16 +61,32 @@ def load(name_or_path=None, overrides=None):
     config = dict(DEFAULTS)
     if name_or_path:
         path = resolve(name_or_path)
-        with open(path, "rb") as f:
-            try:
-                table = tomllib.load(f)
-            except tomllib.TOMLDecodeError as error:
-                raise ValueError(f"Config {path} is not valid TOML: {error}") from None
+        table = _read(path)
         _check_keys(table, source=str(path))
         config.update(table)
     config.update({k: v for k, v in (overrides or {}).items() if v is not None})
     _check_values(config)
     return config
+
+
+def _read(path):
+    if path.suffix == ".json":
+        with open(path) as f:
+            try:
+                return json.load(f)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"Config {path} is not valid JSON: {error}") from None
+    with open(path, "rb") as f:
+        try:
+            return tomllib.load(f)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"Config {path} is not valid TOML: {error}") from None
+
+
+def save(config, path):
+    """Writes the resolved configuration as JSON (read back by `load`)."""
+    with open(path, "w") as f:
+        json.dump(config, f, indent=2, sort_keys=True)
 
 
 def _check_keys(table, source):

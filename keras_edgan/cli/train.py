@@ -9,11 +9,14 @@ Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 """
 
 import datetime
-import difflib
 import os
 
+import keras
+import tensorflow as tf
 from absl import app, flags, logging
 
+import pipelines
+from keras_edgan import architectures, callbacks, models, optimizers
 from keras_edgan.cli import config as config_lib
 
 FLAGS = flags.FLAGS
@@ -25,7 +28,7 @@ flags.DEFINE_string("dataset", None, "Dataset name (mnist5k, mnist, cifar10, svh
 flags.DEFINE_string("split", None, "Dataset split (default: the dataset's training split).")
 flags.DEFINE_string("data_dir", None, "Directory of prepared TFDS datasets (see BUILD.md).")
 flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: the dataset's.")
-flags.DEFINE_string("model", None, "GAN model: " + ", ".join(["edgan", "nsgan"]) + ".")
+flags.DEFINE_string("model", None, "GAN model (edgan, nsgan, ...: keras_edgan.models.registry).")
 flags.DEFINE_string("architecture", None, "Networks: optimized_dcgan or dcgan.")
 flags.DEFINE_integer("width", None, "Base number of channels of the networks.")
 flags.DEFINE_string("initializer", None, "Kernel initializer of both networks.")
@@ -45,8 +48,6 @@ flags.DEFINE_integer("sample_every", None, "Steps between sample grids.")
 flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints.")
 flags.DEFINE_integer("seed", None, "Seed of weights, noise and data order.")
 
-MODELS = ("edgan", "nsgan")
-ARCHITECTURES = ("optimized_dcgan", "dcgan")
 OPTIMIZERS = ("oadam", "adam")
 
 
@@ -54,10 +55,11 @@ def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
     overrides = {key: FLAGS[key].value for key in config_lib.DEFAULTS}
-    config = config_lib.load(FLAGS.config, overrides)
-    _check_choice("model", config["model"], MODELS)
-    _check_choice("architecture", config["architecture"], ARCHITECTURES)
-    _check_choice("optimizer", config["optimizer"], OPTIMIZERS)
+    try:
+        config = config_lib.load(FLAGS.config, overrides)
+        _check_names(config)
+    except (ValueError, FileNotFoundError) as error:
+        raise app.UsageError(str(error)) from None
     logdir = FLAGS.logdir or os.path.join(
         "runs",
         f"{config['dataset'].replace('/', '-')}_{config['model']}_"
@@ -66,18 +68,29 @@ def main(argv):
     train(config, logdir)
 
 
+def build_gan(config):
+    """Returns `(gan, data)`: the compiled model of `config` and its dataset's info."""
+    keras.utils.set_random_seed(config["seed"])
+    data = pipelines.info(config["dataset"])
+    generator, discriminator = architectures.registry.ARCHITECTURES.build(
+        config["architecture"], config, data
+    )
+    gan = models.registry.MODELS.build(config["model"], generator, discriminator, config)
+
+    def optimizer(learning_rate):
+        cls = optimizers.OAdam if config["optimizer"] == "oadam" else keras.optimizers.Adam
+        return cls(learning_rate, beta_1=config["beta_1"], beta_2=config["beta_2"])
+
+    gan.compile(d_optimizer=optimizer(config["lr_d"]), g_optimizer=optimizer(config["lr_g"]))
+    return gan, data
+
+
 def train(config, logdir):
     """Trains the GAN described by `config`, writing everything under `logdir`."""
-    import keras
-    import tensorflow as tf
-
-    import pipelines
-    from keras_edgan import architectures, callbacks, models, optimizers
-
     os.makedirs(logdir, exist_ok=True)
-    keras.utils.set_random_seed(config["seed"])
-    info = pipelines.info(config["dataset"])
-    image_size = config["image_size"] or info.default_size
+    config_lib.save(config, os.path.join(logdir, "config.json"))
+    gan, data = build_gan(config)
+    image_size = config["image_size"] or data.default_size
     dataset = pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * config["d_steps"],
@@ -86,31 +99,6 @@ def train(config, logdir):
         data_dir=config["data_dir"],
         seed=config["seed"],
     ).repeat()
-
-    build = getattr(architectures, config["architecture"])
-    network_options = dict(
-        image_size=image_size, channels=info.channels,
-        latent_dim=config["latent_dim"], width=config["width"],
-    )
-    if config["initializer"]:
-        network_options["initializer"] = config["initializer"]
-    generator, discriminator = build(**network_options)
-
-    model_options = dict(
-        latent_dim=config["latent_dim"], d_steps=config["d_steps"],
-        noise_stddev=config["noise_stddev"], seed=config["seed"],
-    )
-    if config["model"] == "edgan":
-        gan = models.EDGAN(generator, discriminator,
-                           penalty_weight=config["penalty_weight"], **model_options)
-    else:
-        gan = models.NSGAN(generator, discriminator, **model_options)
-
-    def optimizer(learning_rate):
-        cls = optimizers.OAdam if config["optimizer"] == "oadam" else keras.optimizers.Adam
-        return cls(learning_rate, beta_1=config["beta_1"], beta_2=config["beta_2"])
-
-    gan.compile(d_optimizer=optimizer(config["lr_d"]), g_optimizer=optimizer(config["lr_g"]))
 
     log_every = min(config["log_every"], config["steps"])
     epochs = -(-config["steps"] // log_every)
@@ -143,11 +131,15 @@ def train(config, logdir):
     return gan
 
 
-def _check_choice(key, value, choices):
-    if value not in choices:
-        close = difflib.get_close_matches(value, choices, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise app.UsageError(f"Unknown {key} {value!r}.{hint} Choose one of: {', '.join(choices)}.")
+def _check_names(config):
+    """Unknown dataset, model, architecture or optimizer names fail before any work."""
+    pipelines.info(config["dataset"])
+    models.registry.MODELS.check(config["model"])
+    architectures.registry.ARCHITECTURES.check(config["architecture"])
+    if config["optimizer"] not in OPTIMIZERS:
+        raise ValueError(
+            f"Unknown optimizer {config['optimizer']!r}. Choose one of: {', '.join(OPTIMIZERS)}."
+        )
 
 
 def run():

@@ -5,6 +5,7 @@ from keras_edgan.losses.minimax import (
     minimax_discriminator_loss,
     non_saturating_generator_loss,
 )
+from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
 
 
@@ -70,3 +71,11 @@ class EDGAN(GAN):
         ced = conditional_entropy_distance(real, fake, **self.ced_options)
         loss = non_saturating_generator_loss(fake_logits) + self.penalty_weight * ced
         return loss, {"ced": ced}
+
+
+@registry.register("edgan")
+def _edgan_from_config(generator, discriminator, config):
+    return EDGAN(
+        generator, discriminator, penalty_weight=config["penalty_weight"],
+        **registry.common_options(config),
+    )

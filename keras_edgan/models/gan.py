@@ -74,19 +74,33 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.built = True
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
-        """Sets the optimizers of the discriminator and the generator.
-
-        Both travel in `self.optimizer`, a `keras.optimizers.MultiOptimizer`, so that
-        Keras' JAX trainer carries their variables in its state.
-        """
+        """Sets the optimizers of the discriminator and the generator."""
         self.d_optimizer = keras.optimizers.get(d_optimizer)
         self.g_optimizer = keras.optimizers.get(g_optimizer)
-        generator_ids = {id(v) for v in self.generator.trainable_variables}
+        self.compile_optimizers(
+            [(self.discriminator, self.d_optimizer), (self.generator, self.g_optimizer)],
+            **kwargs,
+        )
 
-        def select(variable):
-            return self.g_optimizer if id(variable) in generator_ids else self.d_optimizer
+    def compile_optimizers(self, assignment, **kwargs):
+        """Compiles with one optimizer per network: `assignment` is a list of
+        `(network, optimizer)` pairs covering every trainable variable of the model.
 
-        super().compile(optimizer=keras.optimizers.MultiOptimizer(select), **kwargs)
+        All optimizers travel in `self.optimizer`, a `keras.optimizers.MultiOptimizer`,
+        so that Keras' JAX trainer carries their variables in its state. Subclasses with
+        more networks (e.g. VER's statistics network) call this with more pairs.
+        """
+        owner = {
+            id(variable): optimizer
+            for network, optimizer in assignment
+            for variable in network.trainable_variables
+        }
+        missing = [v.path for v in self.trainable_variables if id(v) not in owner]
+        if missing:
+            raise ValueError(f"No optimizer was given for the variables {missing}.")
+        super().compile(
+            optimizer=keras.optimizers.MultiOptimizer(lambda v: owner[id(v)]), **kwargs
+        )
         # Built here, not lazily, so no variable is first created inside a traced step.
         self.optimizer.build(self.trainable_variables)
 
@@ -135,21 +149,31 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     def _generator_update(self, real):
         z = self.sample_noise(ops.shape(real)[0])
+        loss_fn = self._generator_loss_fn(z, real)
+        return self._update(loss_fn, self.generator, self.g_optimizer, with_aux=True)
+
+    def _generator_loss_fn(self, z, real):
+        """The `loss_fn` of the generator's objective on noise `z`: `(loss, penalties)`."""
 
         def loss_fn():
             fake = self.generator(z, training=True)
             fake_logits = self.discriminator(fake, training=True)
             return self.generator_loss(fake_logits, real, fake)
 
-        return self._update(loss_fn, self.generator, self.g_optimizer, with_aux=True)
+        return loss_fn
 
     def _update(self, loss_fn, network, optimizer, with_aux=False):
+        loss, aux, grads = self._gradients(loss_fn, network)
+        optimizer.apply(grads, network.trainable_variables)
+        return (loss, aux) if with_aux else loss
+
+    def _gradients(self, loss_fn, network):
+        """`(loss, aux, grads)` of `loss_fn` w.r.t. `network`'s trainable variables;
+        the model's other variables are state that `loss_fn` may read and update."""
         variables = network.trainable_variables
         ids = {id(v) for v in variables}
         state = [v for v in self.variables if id(v) not in ids]
-        loss, aux, grads = backend.value_and_grad(loss_fn, variables, state)
-        optimizer.apply(grads, variables)
-        return (loss, aux) if with_aux else loss
+        return backend.value_and_grad(loss_fn, variables, state)
 
     def _split(self, real):
         batch = real.shape[0]

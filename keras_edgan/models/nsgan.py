@@ -4,6 +4,7 @@ from keras_edgan.losses.minimax import (
     minimax_discriminator_loss,
     non_saturating_generator_loss,
 )
+from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
 
 
@@ -25,3 +26,8 @@ class NSGAN(GAN):
 
     def generator_loss(self, fake_logits, real, fake):
         return non_saturating_generator_loss(fake_logits), {}
+
+
+@registry.register("nsgan")
+def _nsgan_from_config(generator, discriminator, config):
+    return NSGAN(generator, discriminator, **registry.common_options(config))
