@@ -5,6 +5,8 @@ import os
 import keras
 import numpy as np
 import tensorflow as tf
+
+from keras_edgan.callbacks import summary
 from PIL import Image
 
 
@@ -65,7 +67,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         os.makedirs(os.path.join(self.logdir, "samples"), exist_ok=True)
-        self._writer = tf.summary.create_file_writer(self.logdir)
+        self._writer = summary.writer(self.logdir)
         self._noise = np.random.default_rng(self.seed).normal(
             0.0, self.model.noise_stddev, (self.rows * self.columns, self.model.latent_dim)
         ).astype("float32")
@@ -77,7 +79,6 @@ class SampleGrid(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         grid = self.draw()
         save_png(grid, os.path.join(self.logdir, "samples.png"))
-        self._writer.close()
 
     def draw(self):
         """Generates the grid, logs it, and returns it as a uint8 array."""

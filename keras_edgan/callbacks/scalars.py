@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from keras_edgan.callbacks import summary
+
 
 class Scalars(keras.callbacks.Callback):
     """Writes each epoch's logs (d_loss, g_loss, penalties: the epoch's means) to
@@ -18,7 +20,7 @@ class Scalars(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        self._writer = tf.summary.create_file_writer(self.logdir)
+        self._writer = summary.writer(self.logdir)
 
     def on_epoch_end(self, epoch, logs=None):
         step = int(self.model.g_optimizer.iterations)
@@ -27,6 +29,3 @@ class Scalars(keras.callbacks.Callback):
                 group = "losses" if name.endswith("loss") else "penalties"
                 tf.summary.scalar(f"{group}/{name}", float(value), step=step)
         self._writer.flush()
-
-    def on_train_end(self, logs=None):
-        self._writer.close()

@@ -105,7 +105,7 @@ def train(config, logdir):
     if epochs * log_every != config["steps"]:
         logging.warning("steps=%d is not a multiple of log_every=%d: training %d steps.",
                         config["steps"], log_every, epochs * log_every)
-    with tf.summary.create_file_writer(logdir).as_default():
+    with callbacks.summary.writer(logdir).as_default():
         tf.summary.text("config", config_lib.as_markdown(config), step=0)
     logging.info("Training %s on %s (%dx%d), %d steps; logdir %s; backend %s.",
                  config["model"], config["dataset"], image_size, image_size,

@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_edgan import backend
+from keras_edgan.models.random_stream import RandomStream
 
 
 class GAN(backend.StatefulTrainStep, keras.Model):
@@ -64,7 +65,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.latent_dim = int(latent_dim)
         self.d_steps = int(d_steps)
         self.noise_stddev = float(noise_stddev)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.random_stream = RandomStream(seed)
         self.trackers = {
             name: keras.metrics.Mean(name=name)
             for name in ("d_loss", "g_loss", *self.penalty_names)
@@ -103,6 +104,11 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         )
         # Built here, not lazily, so no variable is first created inside a traced step.
         self.optimizer.build(self.trainable_variables)
+
+    @property
+    def seed_generator(self):
+        """The model's seeded random stream (noise, shuffles), saved with its weights."""
+        return self.random_stream.seed_generator
 
     @property
     def metrics(self):
