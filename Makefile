@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e '.[jax,torch,test]'
+	# TF-GAN's metrics are the tests' reference; its declared dependencies (tensorflow-hub,
+	# and tf-keras' full tensorflow wheel) would replace tensorflow-cpu, so --no-deps.
+	$(PYTHON) -m pip install --quiet --no-deps tensorflow-gan==2.1.0 tf-keras==2.21.0
 	touch $(STAMP)
 
 # EDGAN on the embedded MNIST digits (configs/mnist5k_cpu.toml): about five minutes on 2 CPU cores.

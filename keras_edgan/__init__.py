@@ -9,8 +9,26 @@ gan.compile(d_optimizer=ke.optimizers.OAdam(1e-4), g_optimizer=ke.optimizers.OAd
 ```
 """
 
-from keras_edgan import architectures, callbacks, layers, losses, models, optimizers
+from keras_edgan import (
+    architectures,
+    callbacks,
+    evaluation,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["architectures", "callbacks", "layers", "losses", "models", "optimizers"]
+__all__ = [
+    "architectures",
+    "callbacks",
+    "evaluation",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+]

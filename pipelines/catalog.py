@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from pipelines import errors
+from pipelines import errors, gmm
 
 # The EDGAN paper trains on 32x32 images; datasets without one native square
 # size (celeb_a is 218x178, LSUN images vary) get this size by default.
@@ -33,8 +33,9 @@ class DatasetInfo:
 
     Attributes:
       name: the name `load` accepts (the TFDS name for TFDS datasets).
-      source: "tfds" (read from a prepared TFDS data_dir) or "embedded"
-        (shipped inside an installed Python package; no files, no network).
+      source: "tfds" (read from a prepared TFDS data_dir), "embedded"
+        (shipped inside an installed Python package; no files, no network) or
+        "synthetic" (drawn from a known distribution by `pipelines.gmm`).
       channels: 1 (grey) or 3 (RGB).
       native_size: side of the stored images when they are all square of one
         size, else None.
@@ -46,17 +47,22 @@ class DatasetInfo:
       num_classes: number of class labels, None when the dataset has none.
       unlabelled_splits: splits whose examples carry no label although the
         dataset has classes (stl10's "unlabelled", stored with label -1).
+      point_dim: for point datasets (source "synthetic", the 2-D mixtures of
+        GAN+VER), the coordinates per example; None for image datasets. Point
+        datasets have no channels and no image size (both None); their labels
+        are mixture components.
     """
 
     name: str
     source: str
-    channels: int
+    channels: int | None
     native_size: int | None
-    default_size: int
+    default_size: int | None
     splits: Mapping[str, int]
     train_split: str
     num_classes: int | None
     unlabelled_splits: tuple[str, ...] = ()
+    point_dim: int | None = None
 
     def has_labels(self, split: str) -> bool:
         """Whether examples of `split` (a plain split name) carry class labels."""
@@ -100,6 +106,14 @@ _CATALOG = {
         ),
         _entry("celeb_a", "tfds", 3, None, {"train": 162_770, "validation": 19_867, "test": 19_962}),
         _entry("lsun/bedroom", "tfds", 3, None, {"train": 3_033_042, "validation": 300}),
+        *(
+            DatasetInfo(
+                name=name, source="synthetic", channels=None, native_size=None, default_size=None,
+                splits=MappingProxyType({"train": gmm.TRAIN_EXAMPLES}), train_split="train",
+                num_classes=len(gmm.means(name)), point_dim=2,
+            )
+            for name in gmm.MIXTURES
+        ),
     )
 }
 

@@ -18,7 +18,7 @@ import re
 
 import tensorflow as tf
 
-from pipelines import catalog, embedded, errors, preprocessing, tfds_datasets
+from pipelines import catalog, embedded, errors, gmm, preprocessing, tfds_datasets
 
 # Examples held by the shuffle buffer. Records are shuffled before decoding,
 # so the buffer holds compressed images (a few MB for CIFAR-10, ~0.3 GB for
@@ -46,7 +46,8 @@ def load(
 
     TFDS datasets are read from a prepared data_dir and never downloaded (see
     BUILD.md, "Preparing datasets offline"); "mnist5k" is embedded and needs
-    no files.
+    no files. "ring" and "grid" are the 2-D Gaussian mixtures of GAN+VER
+    (`pipelines.gmm`): batches of points (batch_size, 2), no image arguments.
 
     Args:
       name: one of `pipelines.DATASETS`.
@@ -80,6 +81,13 @@ def load(
     if with_labels:
         _check_labelled(meta, split, split_names)
 
+    if meta.point_dim is not None:
+        if image_size is not None:
+            raise ValueError(
+                f"image_size={image_size!r} was given, but {name!r} is a dataset of 2-D points, "
+                "not images; call load without image_size."
+            )
+        return gmm.load(name, batch_size, shuffle=shuffle, seed=seed, with_labels=with_labels)
     if meta.source == "embedded":
         examples = embedded.read_split(name, split)
     else:

@@ -35,6 +35,14 @@ class TableNoiseEDGAN(models.EDGAN):
         return z
 
 
+def named_weights(*networks):
+    """Weights keyed by network and variable path (the order of `weights` differs
+    between backends; paths do not)."""
+    named = {f"{network.name}/{v.path}": v for network in networks for v in network.weights}
+    assert len(named) == sum(len(network.weights) for network in networks), "paths repeat"
+    return named
+
+
 def main(initial, output):
     generator, discriminator = architectures.optimized_dcgan(
         image_size=28, channels=1, latent_dim=LATENT, width=4
@@ -42,13 +50,12 @@ def main(initial, output):
     rng = np.random.default_rng(0)
     if os.path.exists(initial):
         weights = np.load(initial)
-        for network in (generator, discriminator):
-            for v in network.weights:
-                v.assign(weights[f"{network.name}/{v.path}"])
+        for key, v in named_weights(generator, discriminator).items():
+            v.assign(weights[key])
     else:
         np.savez(initial, **{
-            f"{network.name}/{v.path}": ops.convert_to_numpy(v)
-            for network in (generator, discriminator) for v in network.weights
+            key: ops.convert_to_numpy(v)
+            for key, v in named_weights(generator, discriminator).items()
         })
     data = rng.uniform(-1, 1, (STEPS * D_STEPS * M, 28, 28, 1)).astype("float32")
     table = rng.normal(size=(STEPS * (D_STEPS + 1), M, LATENT)).astype("float32")
@@ -63,9 +70,10 @@ def main(initial, output):
 
     gan.fit(tf.data.Dataset.from_tensor_slices(data).batch(D_STEPS * M), epochs=1,
             verbose=0, callbacks=[Record()])
-    np.savez(output, losses=np.array(losses),
-             **{f"{network.name}/{v.path}": ops.convert_to_numpy(v)
-                for network in (generator, discriminator) for v in network.weights})
+    np.savez(output, losses=np.array(losses), **{
+        key: ops.convert_to_numpy(v)
+        for key, v in named_weights(generator, discriminator).items()
+    })
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ import numbers
 
 import keras
 
+from keras_edgan.architectures.from_config import image_networks
+from keras_edgan.architectures.initializers import network_initializers
 from keras_edgan.architectures.registry import register
 from keras_edgan.layers import SpectralNorm
 
@@ -13,7 +15,15 @@ _BASE_SIZES = {28: 7, 32: 4, 64: 4}
 
 
 def dcgan(
-    image_size=32, channels=3, latent_dim=128, width=64, initializer=None
+    image_size=32,
+    channels=3,
+    latent_dim=128,
+    width=64,
+    initializer=None,
+    generator_initializer=None,
+    discriminator_initializer=None,
+    remove_311=False,
+    spectral_norm_penultimate=False,
 ):
     """The DCGAN generator and discriminator of EDGAN's Fig. 2.
 
@@ -37,7 +47,10 @@ def dcgan(
     inside a numerically stable cross-entropy.
 
     Both networks take the paper's DCGAN settings: weights drawn from
-    N(0, 0.02), biases in every layer, BN in both networks. BatchNorm uses
+    N(0, 0.02), biases in every layer, BN in both networks. The ablation
+    switches of the paper's Table 1 add one change of `optimized_dcgan` at a
+    time, keeping every bias: `spectral_norm_penultimate` (SN_in_P) and
+    `remove_311` (R311). BatchNorm uses
     PyTorch's defaults (momentum 0.1 there, 0.9 in Keras; epsilon 1e-5),
     since the paper's experiments ran in PyTorch. Images are channels-last
     in [-1, 1].
@@ -62,6 +75,13 @@ def dcgan(
             "he_normal"). `None` means `RandomNormal(0.0, 0.02)`. An
             initializer instance is copied for every layer, so an unseeded
             one still gives each layer its own draw.
+        generator_initializer, discriminator_initializer: The initializer
+            of one network, overriding `initializer` (Table 4 pairs
+            different ones).
+        remove_311: R311: remove the generator's 3×3 stride-1 layers but
+            the last.
+        spectral_norm_penultimate: SN_in_P: spectrally normalize the
+            discriminator's compression layer.
 
     Returns:
         `(generator, discriminator)`, two functional `keras.Model`s.
@@ -73,8 +93,10 @@ def dcgan(
         channels,
         latent_dim,
         width,
-        initializer,
-        optimized=False,
+        network_initializers(initializer, generator_initializer, discriminator_initializer),
+        remove_311=remove_311,
+        spectral_norm_penultimate=spectral_norm_penultimate,
+        bias_before_normalization=True,
         name="dcgan",
     )
 
@@ -85,6 +107,10 @@ def optimized_dcgan(
     latent_dim=128,
     width=64,
     initializer="orthogonal",
+    generator_initializer=None,
+    discriminator_initializer=None,
+    remove_311=True,
+    spectral_norm_penultimate=True,
 ):
     """The OptimizedDCGAN of EDGAN's Fig. 3: DCGAN with R311 and SN_in_P.
 
@@ -127,6 +153,12 @@ def optimized_dcgan(
         initializer: Kernel initializer for both networks, any
             `keras.initializers.get` identifier, copied for every layer.
             Defaults to `"orthogonal"`, the paper's choice (Table 4).
+        generator_initializer, discriminator_initializer: The initializer
+            of one network, overriding `initializer` (Table 4 pairs
+            different ones).
+        remove_311, spectral_norm_penultimate: R311 and SN_in_P, on by
+            definition; turning one off gives the ablations of Table 1
+            without the biases before BN/SN.
 
     Returns:
         `(generator, discriminator)`, two functional `keras.Model`s.
@@ -136,8 +168,10 @@ def optimized_dcgan(
         channels,
         latent_dim,
         width,
-        initializer,
-        optimized=True,
+        network_initializers(initializer, generator_initializer, discriminator_initializer),
+        remove_311=remove_311,
+        spectral_norm_penultimate=spectral_norm_penultimate,
+        bias_before_normalization=False,
         name="optimized_dcgan",
     )
 
@@ -147,9 +181,18 @@ def _is_integer(value):
 
 
 def _build(
-    image_size, channels, latent_dim, width, initializer, optimized, name
+    image_size,
+    channels,
+    latent_dim,
+    width,
+    initializers,
+    remove_311,
+    spectral_norm_penultimate,
+    bias_before_normalization,
+    name,
 ):
-    """Validates the arguments and builds (generator, discriminator)."""
+    """Validates the arguments and builds (generator, discriminator);
+    `initializers` are the networks' `initializer_factory`s."""
     if not _is_integer(image_size) or image_size not in _BASE_SIZES:
         raise ValueError(
             f"image_size must be one of {sorted(_BASE_SIZES)}. Received: "
@@ -170,24 +213,16 @@ def _build(
     latent_dim, width = int(latent_dim), int(width)
     base = _BASE_SIZES[image_size]
     stages = (image_size // base).bit_length() - 1
-    template = keras.initializers.get(initializer)
-
-    def new_initializer():
-        # An unseeded Keras initializer draws the same values at every
-        # call, so each layer gets its own copy.
-        if isinstance(template, keras.initializers.Initializer):
-            return template.__class__.from_config(template.get_config())
-        return template
-
+    generator_initializer, discriminator_initializer = initializers
     generator = _generator(
         base,
         stages,
         channels,
         latent_dim,
         width,
-        new_initializer,
-        remove_311=optimized,
-        bias_before_normalization=not optimized,
+        generator_initializer,
+        remove_311=remove_311,
+        bias_before_normalization=bias_before_normalization,
         name=f"{name}_generator",
     )
     discriminator = _discriminator(
@@ -195,9 +230,9 @@ def _build(
         stages,
         channels,
         width,
-        new_initializer,
-        spectral_norm_compression=optimized,
-        bias_before_normalization=not optimized,
+        discriminator_initializer,
+        spectral_norm_compression=spectral_norm_penultimate,
+        bias_before_normalization=bias_before_normalization,
         name=f"{name}_discriminator",
     )
     return generator, discriminator
@@ -310,7 +345,7 @@ def _discriminator(
         1,
         final_size,
         padding="valid",
-        use_bias=not spectral_norm_compression,
+        use_bias=bias_before_normalization,
         kernel_initializer=new_initializer(),
         name="compress_conv" if spectral_norm_compression else "compress",
     )
@@ -321,20 +356,6 @@ def _discriminator(
     return keras.Model(images, logits, name=name)
 
 
-def _image_networks(build):
-    def from_config(config, data):
-        options = dict(
-            image_size=config["image_size"] or data.default_size,
-            channels=data.channels,
-            latent_dim=config["latent_dim"],
-            width=config["width"],
-        )
-        if config["initializer"]:
-            options["initializer"] = config["initializer"]
-        return build(**options)
-
-    return from_config
-
-
-register("dcgan")(_image_networks(dcgan))
-register("optimized_dcgan")(_image_networks(optimized_dcgan))
+_SWITCHES = ("remove_311", "sn_in_penultimate")
+register("dcgan")(image_networks(dcgan, "dcgan", switches=_SWITCHES))
+register("optimized_dcgan")(image_networks(optimized_dcgan, "optimized_dcgan", switches=_SWITCHES))

@@ -1,8 +1,24 @@
 """Callbacks for GAN training: sample grids, TensorBoard scalars, progress, checkpoints."""
 
 from keras_edgan.callbacks.checkpoint import Checkpoint
+from keras_edgan.callbacks.gmm_scores import GMMScores
 from keras_edgan.callbacks.progress import Progress
 from keras_edgan.callbacks.sample_grid import SampleGrid, image_grid
 from keras_edgan.callbacks.scalars import Scalars
+from keras_edgan.callbacks.scatter_plot import ScatterPlot, scatter_image
 
-__all__ = ["Checkpoint", "Progress", "SampleGrid", "Scalars", "image_grid"]
+__all__ = [
+    "Checkpoint",
+    "GMMScores",
+    "Progress",
+    "SampleGrid",
+    "Scalars",
+    "ScatterPlot",
+    "image_grid",
+    "scatter_image",
+]
+
+from keras_edgan.callbacks.evaluation import FID
+from keras_edgan.callbacks.hyperparameters import Hyperparameters
+
+__all__ += ["FID", "Hyperparameters"]

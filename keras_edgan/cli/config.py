@@ -18,10 +18,23 @@ DEFAULTS = {
     "architecture": "optimized_dcgan",
     "width": 64,
     "initializer": None,
+    "g_initializer": None,
+    "d_initializer": None,
+    "remove_311": None,
+    "sn_in_penultimate": None,
     "latent_dim": 128,
     "noise_stddev": 1.0,
     "penalty_weight": 1.0,
+    "gp_weight": 10.0,
+    "clip_value": 0.01,
+    "lsgan_a": 0.0,
+    "lsgan_b": 1.0,
+    "lsgan_c": 1.0,
+    "wgan_div_k": 2.0,
+    "wgan_div_p": 6.0,
+    "qp_weight": 10.0,
     "d_steps": 2,
+    "merged_update": False,
     "batch_size": 64,
     "optimizer": "oadam",
     "lr_d": 1e-4,
@@ -33,6 +46,10 @@ DEFAULTS = {
     "sample_every": 1000,
     "checkpoint_every": 1000,
     "seed": 0,
+    "eval_every": 0,
+    "eval_samples": 5000,
+    "extractor": "auto",
+    "inception_path": None,
 }
 
 CONFIG_DIRECTORY = pathlib.Path(__file__).resolve().parents[2] / "configs"
@@ -114,6 +131,16 @@ def _check_values(config):
             raise ValueError(f"{key} must be in [0, 1); got {config[key]!r}.")
     if float(config["penalty_weight"]) < 0:
         raise ValueError(f"penalty_weight must be ≥ 0; got {config['penalty_weight']!r}.")
+    if float(config["gp_weight"]) < 0:
+        raise ValueError(f"gp_weight must be ≥ 0; got {config['gp_weight']!r}.")
+    for key in ("clip_value", "wgan_div_p", "qp_weight"):
+        if not float(config[key]) > 0:
+            raise ValueError(f"{key} must be positive; got {config[key]!r}.")
+    if config["merged_update"] not in (True, False):
+        raise ValueError(f"merged_update must be true or false; got {config['merged_update']!r}.")
+    for key in ("remove_311", "sn_in_penultimate"):
+        if config[key] not in (None, True, False):
+            raise ValueError(f"{key} must be true or false (or unset); got {config[key]!r}.")
 
 
 def as_markdown(config):

@@ -1,26 +1,79 @@
 """Losses and penalties: pure functions of tensors, each naming its paper and equation."""
 
+from keras_edgan.losses.adaptive_gradient_clipping import adaptive_gradient_clipping
 from keras_edgan.losses.conditional_entropy_distance import (
     conditional_entropy_distance,
     discrete_conditional_entropy_distance,
 )
 from keras_edgan.losses.entropy import entropy
+from keras_edgan.losses.f_gan import F_DIVERGENCES, f_gan_discriminator_loss, f_gan_generator_loss
+from keras_edgan.losses.gan_qp import gan_qp_discriminator_loss, gan_qp_generator_loss
+from keras_edgan.losses.gradient_normalization import gradient_normalized_scores
+from keras_edgan.losses.gradient_penalty import gradient_penalty
+from keras_edgan.losses.hinge import hinge_discriminator_loss, hinge_generator_loss
+from keras_edgan.losses.input_gradient_norm import random_interpolates, squared_input_gradient_norms
 from keras_edgan.losses.js_divergence import js_divergence
+from keras_edgan.losses.least_squares import (
+    least_squares_discriminator_loss,
+    least_squares_generator_loss,
+)
+from keras_edgan.losses.mine import (
+    donsker_varadhan_bound,
+    mine_corrected_objective,
+    moving_average_update,
+)
 from keras_edgan.losses.minimax import (
     minimax_discriminator_loss,
     minimax_generator_loss,
     non_saturating_generator_loss,
 )
+from keras_edgan.losses.relativistic import (
+    relativistic_average_discriminator_loss,
+    relativistic_average_generator_loss,
+    relativistic_discriminator_loss,
+    relativistic_generator_loss,
+)
 from keras_edgan.losses.soft_histogram import soft_histogram, soft_joint_histogram
+from keras_edgan.losses.wasserstein import (
+    wasserstein_discriminator_loss,
+    wasserstein_generator_loss,
+)
+from keras_edgan.losses.wasserstein_divergence import wasserstein_divergence_penalty
+from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_gradient_penalty
 
 __all__ = [
+    "adaptive_gradient_clipping",
     "conditional_entropy_distance",
     "discrete_conditional_entropy_distance",
+    "donsker_varadhan_bound",
     "entropy",
+    "F_DIVERGENCES",
+    "f_gan_discriminator_loss",
+    "f_gan_generator_loss",
+    "gan_qp_discriminator_loss",
+    "gan_qp_generator_loss",
+    "gradient_normalized_scores",
+    "gradient_penalty",
+    "hinge_discriminator_loss",
+    "hinge_generator_loss",
     "js_divergence",
+    "least_squares_discriminator_loss",
+    "least_squares_generator_loss",
+    "mine_corrected_objective",
     "minimax_discriminator_loss",
     "minimax_generator_loss",
+    "moving_average_update",
     "non_saturating_generator_loss",
+    "random_interpolates",
+    "relativistic_average_discriminator_loss",
+    "relativistic_average_generator_loss",
+    "relativistic_discriminator_loss",
+    "relativistic_generator_loss",
     "soft_histogram",
     "soft_joint_histogram",
+    "squared_input_gradient_norms",
+    "wasserstein_discriminator_loss",
+    "wasserstein_divergence_penalty",
+    "wasserstein_generator_loss",
+    "zero_centered_gradient_penalty",
 ]

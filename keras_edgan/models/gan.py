@@ -31,6 +31,14 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         noise_stddev: standard deviation of z ~ N(0, σ²I). EDGAN's text says a
             standard Gaussian (σ = 1); its algorithm box says N(0, 0.02).
         seed: seed of the model's noise stream.
+        merged_update: train both networks from one gradient computation per step
+            instead of alternating (the stop-gradient merge of the two updates in
+            Zheng's GAN survey, 0809zheng.github.io, "合并交替优化"):
+            the loss L_D(D(x), D(sg(G(z)))) + L_G(D(G(z))) − L_G(D(sg(G(z)))), sg the
+            stop-gradient, has gradient ∇L_D for the discriminator and ∇L_G for the
+            generator, both at the current weights and on the same noise. Each
+            network keeps its own optimizer (their learning rates play the ratio λ
+            of the merged objective). Needs `d_steps=1`.
     """
 
     penalty_names = ()
@@ -43,6 +51,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         d_steps=1,
         noise_stddev=1.0,
         seed=None,
+        merged_update=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -65,6 +74,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.latent_dim = int(latent_dim)
         self.d_steps = int(d_steps)
         self.noise_stddev = float(noise_stddev)
+        self.merged_update = bool(merged_update)
+        if self.merged_update:
+            _check_mergeable(self)
         self.random_stream = RandomStream(seed)
         self.trackers = {
             name: keras.metrics.Mean(name=name)
@@ -134,9 +146,12 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     def step(self, data):
         real = _images(data)
         minibatches = self._split(real)
-        for real_minibatch in minibatches:
-            d_loss = self._discriminator_update(real_minibatch)
-        g_loss, penalties = self._generator_update(minibatches[-1])
+        if self.merged_update:
+            d_loss, (g_loss, penalties) = self._merged_update(real)
+        else:
+            for real_minibatch in minibatches:
+                d_loss = self._discriminator_update(real_minibatch)
+            g_loss, penalties = self._generator_update(minibatches[-1])
         self.trackers["d_loss"].update_state(d_loss)
         self.trackers["g_loss"].update_state(g_loss)
         for name, value in penalties.items():
@@ -168,15 +183,37 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
         return loss_fn
 
+    def _merged_update(self, real):
+        z = self.sample_noise(ops.shape(real)[0])
+
+        def loss_fn():
+            fake = self.generator(z, training=True)
+            held = ops.stop_gradient(fake)
+            held_logits = self.discriminator(held, training=True)
+            real_logits = self.discriminator(real, training=True)
+            d_loss = self.discriminator_loss(real_logits, held_logits, real, held)
+            g_loss, penalties = self.generator_loss(
+                self.discriminator(fake, training=True), real, fake
+            )
+            # Same value as g_loss, gradient only for D: subtracting it leaves D with ∇L_D.
+            held_g_loss, _ = self.generator_loss(held_logits, real, held)
+            return d_loss + g_loss - held_g_loss, (d_loss, (g_loss, penalties))
+
+        _, (d_loss, g_terms), grads = self._gradients(loss_fn, self.discriminator, self.generator)
+        count = len(self.discriminator.trainable_variables)
+        self.d_optimizer.apply(grads[:count], self.discriminator.trainable_variables)
+        self.g_optimizer.apply(grads[count:], self.generator.trainable_variables)
+        return d_loss, g_terms
+
     def _update(self, loss_fn, network, optimizer, with_aux=False):
         loss, aux, grads = self._gradients(loss_fn, network)
         optimizer.apply(grads, network.trainable_variables)
         return (loss, aux) if with_aux else loss
 
-    def _gradients(self, loss_fn, network):
-        """`(loss, aux, grads)` of `loss_fn` w.r.t. `network`'s trainable variables;
+    def _gradients(self, loss_fn, *networks):
+        """`(loss, aux, grads)` of `loss_fn` w.r.t. the `networks`' trainable variables;
         the model's other variables are state that `loss_fn` may read and update."""
-        variables = network.trainable_variables
+        variables = [v for network in networks for v in network.trainable_variables]
         ids = {id(v) for v in variables}
         state = [v for v in self.variables if id(v) not in ids]
         return backend.value_and_grad(loss_fn, variables, state)
@@ -198,6 +235,23 @@ def _images(data):
     if isinstance(data, (tuple, list)):
         return data[0]
     return data
+
+
+def _check_mergeable(gan):
+    if gan.d_steps != 1:
+        raise ValueError(
+            f"merged_update=True updates both networks once per step, so it needs "
+            f"d_steps=1; got d_steps={gan.d_steps}."
+        )
+    changed = [
+        name for name in ("_discriminator_update", "_generator_update")
+        if getattr(type(gan), name) is not getattr(GAN, name)
+    ]
+    if changed:
+        raise TypeError(
+            f"{type(gan).__name__} changes the alternating updates ({', '.join(changed)}), "
+            f"which merged_update=True would skip. Train it with merged_update=False."
+        )
 
 
 def _check_network(role, network):

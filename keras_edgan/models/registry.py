@@ -17,4 +17,5 @@ def common_options(config):
         d_steps=config["d_steps"],
         noise_stddev=config["noise_stddev"],
         seed=config["seed"],
+        merged_update=config["merged_update"],
     )

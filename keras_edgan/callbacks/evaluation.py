@@ -1,0 +1,130 @@
+"""FID, IS and KID (or their named substitutes) in TensorBoard during training."""
+
+import keras
+import tensorflow as tf
+from absl import logging
+from keras import ops
+
+import pipelines
+from keras_edgan import evaluation
+from keras_edgan.callbacks import summary
+
+
+class FID(keras.callbacks.Callback):
+    """Scores the generator every `every_n_epochs` epochs and at the end of training.
+
+    Each evaluation streams `num_samples` generated images (fixed noise seed, so
+    successive numbers differ only by training) through a feature extractor and
+    compares them with real statistics computed once and cached on disk. It
+    writes three TensorBoard scalars at step = generator updates, named after
+    the extractor: `evaluation/FID`, `evaluation/IS`, `evaluation/KID` with the
+    reference Inception network, else e.g. `evaluation/FD-mnist-classifier`,
+    `evaluation/CS-mnist-classifier`, `evaluation/KD-mnist-classifier`; a text
+    summary `evaluation/setup` records the extractor and both sample counts.
+    The reports are also kept in `history` as `(step, Report)` pairs.
+
+    The extractor runs in TensorFlow (Inception) or Keras (classifiers), so the
+    callback works under every backend.
+
+    Example:
+
+    ```python
+    fid = keras_edgan.callbacks.FID("runs/demo", dataset="mnist5k", num_samples=2000)
+    gan.fit(ds, epochs=20, callbacks=[fid])   # offline: FD-mnist-classifier, ...
+    ```
+
+    Args:
+        logdir: the run's directory (TensorBoard events).
+        dataset: the real data, a name of `pipelines.DATASETS`.
+        extractor: "auto", "inception", "mnist-classifier" (see
+            `keras_edgan.evaluation.get_extractor`) or a `FeatureExtractor`.
+        num_samples: generated images per evaluation.
+        real_samples: real images of the statistics; default `num_samples`,
+            capped at the size of the split.
+        every_n_epochs: how often to evaluate, in epochs.
+        split, data_dir: where the real images come from (see `pipelines.load`).
+        inception_path: the reference Inception network's directory; default
+            $KERAS_EDGAN_INCEPTION.
+        cache_dir: where real statistics and classifiers are cached.
+        batch_size: images per generator and extractor call.
+        seed: seed of the evaluation noise.
+    """
+
+    def __init__(
+        self, logdir, dataset, extractor="auto", num_samples=5000, real_samples=None,
+        every_n_epochs=1, split=None, data_dir=None, inception_path=None, cache_dir=None,
+        batch_size=100, seed=0,
+    ):
+        super().__init__()
+        if int(num_samples) < 2 or int(every_n_epochs) < 1:
+            raise ValueError(
+                f"FID needs num_samples >= 2 and every_n_epochs >= 1; got "
+                f"num_samples={num_samples!r}, every_n_epochs={every_n_epochs!r}."
+            )
+        evaluation.check_image_dataset(dataset)
+        meta = pipelines.info(dataset)
+        self.logdir = logdir
+        self.dataset = meta.name
+        self.split = split or meta.train_split
+        self.num_samples = int(num_samples)
+        available = meta.splits.get(self.split)
+        self.real_samples = int(real_samples or min(self.num_samples, available or self.num_samples))
+        self.every_n_epochs = int(every_n_epochs)
+        self.data_dir = data_dir
+        self.cache_dir = cache_dir
+        self.batch_size = batch_size
+        self.seed = seed
+        if isinstance(extractor, str):
+            extractor = evaluation.get_extractor(extractor, self.dataset, inception_path, cache_dir)
+        self.extractor = extractor
+        self.history = []
+        self._real = None
+        self._writer = None
+
+    def on_train_begin(self, logs=None):
+        self._writer = summary.writer(self.logdir)
+        generator = self.model.generator
+        probe = generator(ops.zeros((1, self.model.latent_dim)), training=False)
+        self._real = evaluation.real_statistics(
+            self.extractor, self.dataset, self.real_samples, image_size=int(probe.shape[1]),
+            split=self.split, data_dir=self.data_dir, cache_dir=self.cache_dir,
+            batch_size=self.batch_size,
+        )
+        with self._writer.as_default():
+            tf.summary.text(
+                "evaluation/setup",
+                f"extractor **{self.extractor.name}**; real samples {self._real.count} "
+                f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
+                f"per evaluation; metrics {', '.join(evaluation.metric_names(self.extractor))}",
+                step=int(self.model.g_optimizer.iterations),
+            )
+        self._writer.flush()
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs == 0:
+            self.evaluate()
+
+    def on_train_end(self, logs=None):
+        step = int(self.model.g_optimizer.iterations)
+        if not self.history or self.history[-1][0] != step:
+            self.evaluate()
+
+    def evaluate(self):
+        """Scores the generator now, logs the scores and returns the `Report`."""
+        step = int(self.model.g_optimizer.iterations)
+        report = evaluation.evaluate_generator(
+            self.model.generator, self.model.latent_dim, self.extractor, self._real,
+            self.num_samples, noise_stddev=self.model.noise_stddev,
+            batch_size=self.batch_size, seed=self.seed,
+        )
+        with self._writer.as_default():
+            for name, value in report.scores.items():
+                tf.summary.scalar(f"evaluation/{name}", value, step=step)
+        self._writer.flush()
+        logging.info(
+            "step %d | %s | %d real, %d generated samples", step,
+            " ".join(f"{name} {value:.4g}" for name, value in report.scores.items()),
+            report.real_samples, report.generated_samples,
+        )
+        self.history.append((step, report))
+        return report

@@ -1,0 +1,73 @@
+"""Activations of many images, computed batch by batch so no image set sits in memory."""
+
+import numpy as np
+from keras import ops
+
+import pipelines
+
+
+def stream_activations(extractor, batches, num_samples):
+    """Runs `extractor` over image batches until `num_samples` images are seen.
+
+    Only the features and logits are kept (50,000 × 2048 float32 features are
+    400 MB; the images of 50,000 64×64 samples would be 2.4 GB as floats).
+
+    Example:
+
+    >>> features, logits = stream_activations(extractor, generated_batches(g, 128, 5000), 5000)
+
+    Args:
+        extractor: a `FeatureExtractor`.
+        batches: an iterable of image batches (n, H, W, C) in [-1, 1].
+        num_samples: how many images to use.
+
+    Returns:
+        `(features, logits)`: float32 arrays of `num_samples` rows.
+
+    Raises:
+        ValueError: `batches` ran out before `num_samples` images.
+    """
+    features = logits = None
+    count = 0
+    for images in batches:
+        images = images[: num_samples - count]
+        batch_features, batch_logits = extractor(images)
+        if features is None:
+            features = np.empty((num_samples, batch_features.shape[1]), np.float32)
+            logits = np.empty((num_samples, batch_logits.shape[1]), np.float32)
+        features[count : count + len(images)] = batch_features
+        logits[count : count + len(images)] = batch_logits
+        count += len(images)
+        if count == num_samples:
+            return features, logits
+    raise ValueError(
+        f"The images ran out after {count} of the {num_samples} requested. "
+        f"Ask for at most {count} samples."
+    )
+
+
+def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0):
+    """Yields `num_samples` generated images in batches (inference mode).
+
+    The noise z ~ N(0, noise_stddev²) comes from numpy's generator seeded with
+    `seed`, as in `GAN.generate`, so an evaluation never touches the training
+    noise stream and repeats exactly.
+    """
+    rng = np.random.default_rng(seed)
+    for start in range(0, num_samples, batch_size):
+        size = min(batch_size, num_samples - start)
+        z = rng.normal(0.0, noise_stddev, (size, latent_dim)).astype("float32")
+        yield ops.convert_to_numpy(generator(z, training=False))
+
+
+def real_batches(dataset, image_size, split=None, data_dir=None, batch_size=100, seed=0):
+    """Yields batches of real images in [-1, 1] from `pipelines.load`, in a fixed
+    shuffled order (`seed`), keeping the last incomplete batch.
+
+    With `image_size` the generator's, real and generated images reach the
+    extractor at the same resolution.
+    """
+    images = pipelines.load(
+        dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, seed=seed
+    )
+    return images.unbatch().batch(batch_size).as_numpy_iterator()

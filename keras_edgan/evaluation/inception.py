@@ -1,0 +1,119 @@
+"""The reference Inception network of FID, IS and KID, read from a local directory."""
+
+import hashlib
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from keras_edgan.evaluation.extractor import FeatureExtractor
+
+INCEPTION_ENV = "KERAS_EDGAN_INCEPTION"
+INCEPTION_SIZE = 299
+INCEPTION_HANDLE = "tensorflow/tfgan/eval/inception/1"
+_OUTPUTS = ("pool_3", "logits")
+_HOW = (
+    f"Download the TF-Hub module {INCEPTION_HANDLE} (TF-GAN's, with the weights of "
+    "OpenAI's improved-GAN and of TTUR) on a networked machine, unpack it, copy the "
+    f"directory here and pass it with --inception_path or ${INCEPTION_ENV} (see BUILD.md, "
+    '"The Inception network for FID"). Without it, use a named substitute such as '
+    "--extractor=mnist-classifier for MNIST; its numbers are not called FID."
+)
+
+
+class InceptionNotFoundError(FileNotFoundError):
+    """No usable Inception network was given; the message says how to get one."""
+
+
+class InceptionExtractor(FeatureExtractor):
+    """pool_3 features (2048) and logits of the reference Inception network.
+
+    The network is TF-GAN's TF-Hub module `tensorflow/tfgan/eval/inception/1`,
+    which defines FID (Heusel et al. 2017), the Inception Score (Salimans et al.
+    2016) and KID (Bińkowski et al. 2018) in TF-GAN; it cannot be downloaded
+    from here, so it is read from a local directory: the unpacked TF-Hub module
+    or any SavedModel whose call (or "default"/"serving_default" signature) maps
+    299×299×3 images in [-1, 1] to a dict with "pool_3" and "logits".
+
+    Images in [-1, 1] are resized bilinearly to 299×299, as TF-GAN's examples do,
+    and grey images are repeated over the three channels. The model runs in
+    TensorFlow whatever the Keras backend.
+
+    Example:
+
+    >>> extractor = InceptionExtractor("/models/tfgan_inception_1")  # or $KERAS_EDGAN_INCEPTION
+    >>> features, logits = extractor(images)   # (n, 2048), (n, 1008)
+
+    Args:
+        path: the module's directory; default $KERAS_EDGAN_INCEPTION.
+
+    Raises:
+        InceptionNotFoundError: no path given, or no SavedModel there.
+        ValueError: the model there does not output "pool_3" and "logits".
+    """
+
+    name = "inception"
+    is_reference = True
+
+    def __init__(self, path=None):
+        path = path or os.environ.get(INCEPTION_ENV)
+        if not path:
+            raise InceptionNotFoundError(
+                f"No Inception network was given: FID, IS and KID need the reference "
+                f"network on disk. {_HOW}"
+            )
+        if not os.path.isfile(os.path.join(path, "saved_model.pb")):
+            raise InceptionNotFoundError(
+                f"{path} holds no saved_model.pb, so it is not a TF-Hub module or "
+                f"SavedModel directory. {_HOW}"
+            )
+        self.path = os.path.abspath(path)
+        self._function = _callable(tf.saved_model.load(self.path), self.path)
+
+    @property
+    def cache_id(self):
+        # The same name may point at other weights on another run: key the cache
+        # on the directory too.
+        digest = hashlib.sha1(self.path.encode()).hexdigest()[:8]
+        return f"{self.name}-{digest}"
+
+    def __call__(self, images):
+        images = tf.convert_to_tensor(images, tf.float32)
+        if images.shape[-1] == 1:
+            images = tf.image.grayscale_to_rgb(images)
+        images = tf.image.resize(images, (INCEPTION_SIZE, INCEPTION_SIZE), method="bilinear")
+        outputs = self._function(images)
+        n = images.shape[0]
+        return tuple(np.reshape(outputs[key].numpy(), (n, -1)) for key in _OUTPUTS)
+
+
+def _callable(module, path):
+    """The function of `module` that maps images to its outputs dict."""
+    if callable(module):
+        function = module
+    else:
+        signatures = getattr(module, "signatures", {})
+        name = next((s for s in ("default", "serving_default") if s in signatures), None)
+        if name is None:
+            raise ValueError(
+                f"The SavedModel in {path} is neither callable nor has a 'default' or "
+                f"'serving_default' signature (it has {sorted(signatures)}). {_HOW}"
+            )
+        signature = signatures[name]
+        (argument,) = signature.structured_input_signature[1]
+
+        def function(images):
+            return signature(**{argument: images})
+
+    def checked(images):
+        outputs = function(images)
+        missing = [key for key in _OUTPUTS if not isinstance(outputs, dict) or key not in outputs]
+        if missing:
+            found = sorted(outputs) if isinstance(outputs, dict) else type(outputs).__name__
+            raise ValueError(
+                f"The network in {path} does not output {missing} (it gives {found}); "
+                f"the reference Inception module outputs 'pool_3' and 'logits'. {_HOW}"
+            )
+        return outputs
+
+    return checked

@@ -1,0 +1,96 @@
+"""Activations of real images, computed once per dataset and extractor and cached on disk."""
+
+import dataclasses
+import functools
+import os
+import re
+
+import numpy as np
+from absl import logging
+
+import pipelines
+from keras_edgan import metrics
+from keras_edgan.evaluation.activations import real_batches, stream_activations
+from keras_edgan.evaluation.cache import cache_directory
+
+
+@dataclasses.dataclass(frozen=True)
+class RealStatistics:
+    """The features of `count` real images and their moments (computed once).
+
+    Attributes:
+        features: float32 array (count, d), for the kernel distance.
+        key: what they were computed from: dataset, split, count, size, extractor.
+    """
+
+    features: np.ndarray
+    key: str
+
+    @property
+    def count(self):
+        return len(self.features)
+
+    @functools.cached_property
+    def moments(self):
+        """(mean, covariance) in float64, for the Fréchet distance."""
+        return metrics.moments(self.features)
+
+
+def check_image_dataset(dataset):
+    """Raises a ValueError if `dataset` holds points, not images (FID, IS and KID
+    need images)."""
+    meta = pipelines.info(dataset)
+    if meta.point_dim is not None:
+        raise ValueError(
+            f"{meta.name} holds {meta.point_dim}-D points, not images: FID, IS and KID do "
+            f"not apply. Its mixture scores come from keras_edgan.callbacks.GMMScores "
+            f"(train --eval_every=N)."
+        )
+
+
+def real_statistics(
+    extractor, dataset, num_samples, image_size, split=None, data_dir=None,
+    cache_dir=None, batch_size=100,
+):
+    """Returns the `RealStatistics` of `num_samples` images of `dataset`.
+
+    They are read from `cache_directory(cache_dir)/real_statistics/KEY.npz`, where
+    KEY names the dataset, split, sample count, image size and extractor
+    (`extractor.cache_id`), or computed (streamed through `extractor`) and
+    written there.
+
+    Example:
+
+    >>> real = real_statistics(get_extractor("mnist-classifier"), "mnist5k", 5000, image_size=28)
+    >>> real.count, real.features.shape
+    (5000, (5000, 128))
+
+    Args:
+        extractor: a `FeatureExtractor`.
+        dataset: a name of `pipelines.DATASETS`.
+        num_samples: how many real images; at most the split's size.
+        image_size: the side the images are resized to: the generator's.
+        split: default: the dataset's training split.
+        data_dir: prepared TFDS datasets (see BUILD.md).
+        cache_dir: cache root; default $KERAS_EDGAN_CACHE or ~/.cache/keras_edgan.
+        batch_size: images per extractor call.
+    """
+    split = split or pipelines.info(dataset).train_split
+    key = f"{dataset}_{split}_{num_samples}_{image_size}px_{extractor.cache_id}"
+    path = os.path.join(
+        cache_directory(cache_dir), "real_statistics", re.sub(r"[^\w.+-]", "-", key) + ".npz"
+    )
+    if os.path.isfile(path):
+        with np.load(path) as stored:
+            return RealStatistics(stored["features"], key)
+    logging.info("Computing real statistics %s (cached in %s).", key, path)
+    features, _ = stream_activations(
+        extractor,
+        real_batches(dataset, image_size, split=split, data_dir=data_dir, batch_size=batch_size),
+        num_samples,
+    )
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.npz"
+    np.savez(temporary, features=features)
+    os.replace(temporary, path)
+    return RealStatistics(features, key)

@@ -1,0 +1,89 @@
+"""Scores of a generator against real statistics, each named after its extractor."""
+
+import dataclasses
+
+from keras_edgan import metrics
+from keras_edgan.evaluation.activations import generated_batches, stream_activations
+
+
+def metric_names(extractor):
+    """The names of the Fréchet distance, classifier score and kernel distance
+    computed with `extractor`: FID, IS, KID only for the reference Inception
+    network, else FD-name, CS-name, KD-name.
+
+    Example:
+
+    >>> metric_names(mnist_classifier_extractor())
+    ('FD-mnist-classifier', 'CS-mnist-classifier', 'KD-mnist-classifier')
+    """
+    if extractor.is_reference:
+        return ("FID", "IS", "KID")
+    return tuple(f"{prefix}-{extractor.name}" for prefix in ("FD", "CS", "KD"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Named scores with the extractor and the sample counts they were computed from.
+
+    Attributes:
+        scores: {metric name: value}, e.g. {"FID": 31.2, "IS": 6.1, "KID": 0.02}.
+        extractor: the extractor's name.
+        real_samples: real images behind the Fréchet and kernel distances.
+        generated_samples: generated images behind every score.
+    """
+
+    scores: dict
+    extractor: str
+    real_samples: int
+    generated_samples: int
+
+    def table(self):
+        """The scores as an aligned text table with their sample counts."""
+        rows = [("metric", "value", "real", "generated")]
+        for name, value in self.scores.items():
+            # The classifier score uses no real images.
+            real = "-" if name == "IS" or name.startswith("CS-") else str(self.real_samples)
+            rows.append((name, f"{value:.6g}", real, str(self.generated_samples)))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        lines = [f"extractor: {self.extractor}"]
+        lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+        return "\n".join(lines)
+
+
+def evaluate_generator(
+    generator, latent_dim, extractor, real, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
+):
+    """Scores `num_samples` images of `generator` against `real` statistics.
+
+    Example:
+
+    >>> real = real_statistics(extractor, "mnist5k", 5000, image_size=28)
+    >>> report = evaluate_generator(gan.generator, gan.latent_dim, extractor, real, 5000)
+    >>> print(report.table())
+
+    Args:
+        generator: a Keras model mapping noise (n, latent_dim) to images in [-1, 1].
+        latent_dim: size of the noise.
+        extractor: the `FeatureExtractor` that computed `real`.
+        real: `RealStatistics` of the real images.
+        num_samples: generated images to score.
+        noise_stddev: standard deviation of the noise.
+        batch_size: images per generator and extractor call.
+        seed: seed of the noise; the same seed gives the same samples.
+
+    Returns:
+        A `Report`.
+    """
+    features, logits = stream_activations(
+        extractor,
+        generated_batches(generator, latent_dim, num_samples, noise_stddev, batch_size, seed),
+        num_samples,
+    )
+    mean, covariance = metrics.moments(features)
+    frechet, score, kernel = metric_names(extractor)
+    scores = {
+        frechet: metrics.frechet_distance_from_moments(*real.moments, mean, covariance),
+        score: metrics.classifier_score(logits),
+        kernel: metrics.kernel_distance(real.features, features),
+    }
+    return Report(scores, extractor.name, real.count, num_samples)

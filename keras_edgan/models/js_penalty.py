@@ -1,0 +1,41 @@
+"""EDGAN's "With-JS-Penalty" baseline: the Jensen–Shannon divergence in place of CED."""
+
+from keras_edgan.losses.js_divergence import js_divergence
+from keras_edgan.losses.minimax import non_saturating_generator_loss
+from keras_edgan.models import registry
+from keras_edgan.models.edgan import EDGAN
+
+
+class JSPenaltyGAN(EDGAN):
+    """The "With-JS-Penalty" network of Tan et al. 2020 (EDGAN), §3.3.2 and Table 5:
+    EDGAN with the conditional entropy distance of eq. 10 replaced by the
+    Jensen–Shannon divergence between the real and generated minibatches,
+
+        L_G = −E[log D(G(z))] + λ·JS(X_E, X̂_G),
+
+    estimated from the soft histograms of their values
+    (`keras_edgan.losses.js_divergence`; `bins`, `bandwidth` and `value_range` as
+    for EDGAN). `fit` logs the divergence as `js`.
+
+    Example:
+    ```python
+    G, D = keras_edgan.architectures.optimized_dcgan(image_size=32)
+    gan = keras_edgan.models.JSPenaltyGAN(G, D, latent_dim=128, penalty_weight=1.0, d_steps=2)
+    ```
+
+    Args: as for `EDGAN`; `penalty_weight` is λ.
+    """
+
+    penalty_names = ("js",)
+
+    def generator_loss(self, fake_logits, real, fake):
+        js = js_divergence(real, fake, **self.ced_options)
+        return non_saturating_generator_loss(fake_logits) + self.penalty_weight * js, {"js": js}
+
+
+@registry.register("js_penalty")
+def _js_penalty_from_config(generator, discriminator, config):
+    return JSPenaltyGAN(
+        generator, discriminator, penalty_weight=config["penalty_weight"],
+        **registry.common_options(config),
+    )

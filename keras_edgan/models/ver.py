@@ -1,0 +1,233 @@
+"""GAN+VER: any GAN of the library with the variational entropy regularizer."""
+
+import keras
+from keras import ops
+
+from keras_edgan.losses.adaptive_gradient_clipping import adaptive_gradient_clipping
+from keras_edgan.losses.mine import (
+    donsker_varadhan_bound,
+    mine_corrected_objective,
+    moving_average_update,
+)
+from keras_edgan.models import registry
+from keras_edgan.models.gan import GAN
+from keras_edgan.models.nsgan import NSGAN
+from keras_edgan.models.wgan_gp import WGANGP
+
+
+def mine_statistics_network(sample_shape, latent_dim, units=128, hidden_layers=2, name="statistics"):
+    """The MINE statistics network T(x, z) of VER (Khorramshahi et al. 2020, §IV-C).
+
+    A perceptron on the concatenation of the flattened sample and the noise:
+    `hidden_layers` Dense layers of `units` with LeakyReLU(0.2), then one linear
+    score; Kaiming (He normal) initialization, as in the paper.
+
+    Example:
+    ```python
+    T = mine_statistics_network(sample_shape=(2,), latent_dim=2)
+    scores = T([samples, z])  # (n, 1)
+    ```
+    """
+    samples = keras.Input(tuple(sample_shape), name="samples")
+    z = keras.Input((latent_dim,), name="z")
+    h = keras.layers.Concatenate(name="pair")([keras.layers.Flatten(name="flatten")(samples), z])
+    for i in range(hidden_layers):
+        h = keras.layers.Dense(units, kernel_initializer="he_normal", name=f"hidden{i}")(h)
+        h = keras.layers.LeakyReLU(0.2, name=f"hidden{i}_lrelu")(h)
+    score = keras.layers.Dense(1, kernel_initializer="he_normal", name="score")(h)
+    return keras.Model([samples, z], score, name=name)
+
+
+class VER(GAN):
+    """Khorramshahi, Souri, Chellappa and Feizi 2020, "GANs with Variational Entropy
+    Regularizers" (GAN+VER), eq. 6, wrapped around any GAN of the library:
+
+        min_G  d(P_X, P_G) − λ·I_Θ(G(Z); Z),   I_Θ = sup_T (Donsker–Varadhan bound)
+
+    For a deterministic generator I(G(Z); Z) = h(G(Z)), the entropy of the generated
+    samples, so maximizing it spreads them over more modes. I_Θ is MINE's
+    Donsker–Varadhan bound E_joint[T] − log E_marginal[e^T] (eq. 5) with a statistics
+    network T(x̂, z); marginal pairs pair each x̂ with the noise of a random
+    permutation of the batch. One training step:
+
+    1. the wrapped GAN's `d_steps` discriminator updates, unchanged;
+    2. one update of T, ascending the bound with MINE's bias-corrected gradient (a
+       moving average of E_marginal[e^T], rate `moving_average_rate`);
+    3. one generator update with g = g_adv + clip(∇(−λ·I_Θ)), where g_adv is the
+       gradient of the wrapped GAN's generator loss, ∇I_Θ is the bias-corrected
+       gradient again, and clip rescales the weighted MI gradient to at most ‖g_adv‖
+       (MINE's adaptive gradient clipping, on global norms), so the regularizer never
+       outweighs the adversarial signal.
+
+    The wrapped GAN must be defined by its losses alone (`discriminator_loss`,
+    `generator_loss`); GANs that change the step itself (WGAN's weight clipping) are
+    refused.
+
+    `fit` logs the wrapped GAN's `d_loss`, `g_loss` (the adversarial loss, without
+    the MI term) and penalties, and `mi`, the bound I_Θ on the generator's batch.
+    T, its optimizer and the moving average are variables of this model, saved and
+    restored with it.
+
+    Example:
+    ```python
+    G, D = keras_edgan.architectures.pacgan_mlp(latent_dim=2)
+    gan = keras_edgan.models.VER(keras_edgan.models.NSGAN(G, D, latent_dim=2), mi_weight=1.0)
+    gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))  # T: like G's
+    gan.fit(pipelines.load("ring", batch_size=64), epochs=10)
+    ```
+
+    Args:
+        gan: the GAN to regularize (e.g. `NSGAN`, `WGANGP`, `EDGAN`); its networks,
+            `latent_dim`, `d_steps`, `noise_stddev` and objective are used.
+        mi_weight: λ of eq. 6.
+        statistics_network: T, a `keras.Model` mapping `[samples, z]` to one score
+            per pair; default `mine_statistics_network(...)` for the generator's
+            sample shape.
+        moving_average_rate: rate of MINE's moving average of E_marginal[e^T].
+        seed: seed of this model's noise stream; give it a different seed from the
+            wrapped GAN's, whose own stream still draws what its losses need (e.g.
+            WGAN-GP's ε). `None` draws one from Python's `random` (seeded by
+            `keras.utils.set_random_seed`).
+    """
+
+    def __init__(
+        self,
+        gan,
+        mi_weight=1.0,
+        statistics_network=None,
+        moving_average_rate=0.01,
+        seed=None,
+        **kwargs,
+    ):
+        if not isinstance(gan, GAN):
+            raise TypeError(
+                f"VER wraps a keras_edgan.models.GAN (e.g. NSGAN(G, D, latent_dim=...)); "
+                f"got {type(gan).__name__}."
+            )
+        # VER takes the wrapped GAN's losses and runs its own step: a GAN that also
+        # changes the step (WGAN clips weights after each update) would lose that.
+        changed = [
+            name for name in ("step", "_discriminator_update", "_generator_update")
+            if getattr(type(gan), name) is not getattr(GAN, name)
+        ]
+        if changed:
+            raise TypeError(
+                f"VER adds its term to a GAN defined by its losses, but "
+                f"{type(gan).__name__} also changes the training step ({', '.join(changed)}), "
+                f"which VER would skip. Wrap a GAN that only defines discriminator_loss and "
+                f"generator_loss (e.g. WGANGP rather than WGAN)."
+            )
+        super().__init__(
+            gan.generator,
+            gan.discriminator,
+            gan.latent_dim,
+            d_steps=gan.d_steps,
+            noise_stddev=gan.noise_stddev,
+            seed=seed,
+            **kwargs,
+        )
+        if not 0.0 < moving_average_rate <= 1.0:
+            raise ValueError(
+                f"moving_average_rate must be in (0, 1]; got {moving_average_rate!r}. "
+                f"MINE uses 0.01."
+            )
+        self.gan = gan
+        # The wrapped GAN's penalties and the MI bound are logged beside the losses.
+        self.penalty_names = (*gan.penalty_names, "mi")
+        for name in self.penalty_names:
+            self.trackers[name] = keras.metrics.Mean(name=name)
+        self.mi_weight = float(mi_weight)
+        self.moving_average_rate = float(moving_average_rate)
+        self.statistics_network = statistics_network or mine_statistics_network(
+            gan.generator.outputs[0].shape[1:], gan.latent_dim
+        )
+        self.marginal_average = self.add_weight(
+            shape=(), initializer="ones", trainable=False, name="marginal_average"
+        )
+
+    def compile(self, d_optimizer, g_optimizer, t_optimizer=None, **kwargs):
+        """Sets the optimizers of D, G and T; T's defaults to a copy of G's config."""
+        self.d_optimizer = keras.optimizers.get(d_optimizer)
+        self.g_optimizer = keras.optimizers.get(g_optimizer)
+        self.t_optimizer = (
+            keras.optimizers.get(t_optimizer)
+            if t_optimizer is not None
+            else self.g_optimizer.__class__.from_config(self.g_optimizer.get_config())
+        )
+        self.compile_optimizers(
+            [
+                (self.discriminator, self.d_optimizer),
+                (self.generator, self.g_optimizer),
+                (self.statistics_network, self.t_optimizer),
+            ],
+            **kwargs,
+        )
+
+    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+        return self.gan.discriminator_loss(real_logits, fake_logits, real, fake)
+
+    def generator_loss(self, fake_logits, real, fake):
+        return self.gan.generator_loss(fake_logits, real, fake)
+
+    def _generator_update(self, real):
+        n = ops.shape(real)[0]
+        self._statistics_update(self.sample_noise(n))
+
+        z = self.sample_noise(n)
+        z_marginal = keras.random.shuffle(z, axis=0, seed=self.seed_generator)
+        loss, penalties, adversarial = self._gradients(
+            self._generator_loss_fn(z, real), self.generator
+        )
+
+        def information_loss_fn():
+            joint, marginal = self._scores(self.generator(z, training=True), z, z_marginal)
+            objective = mine_corrected_objective(joint, marginal, self.marginal_average)
+            return -self.mi_weight * objective, donsker_varadhan_bound(joint, marginal)
+
+        _, mi, information = self._gradients(information_loss_fn, self.generator)
+        clipped = adaptive_gradient_clipping(information, adversarial)
+        grads = [a + b for a, b in zip(adversarial, clipped)]
+        self.g_optimizer.apply(grads, self.generator.trainable_variables)
+        return loss, {**penalties, "mi": mi}
+
+    def _statistics_update(self, z):
+        fake = ops.stop_gradient(self.generator(z, training=True))
+        z_marginal = keras.random.shuffle(z, axis=0, seed=self.seed_generator)
+
+        def loss_fn():
+            joint, marginal = self._scores(fake, z, z_marginal)
+            average = moving_average_update(
+                self.marginal_average, marginal, self.moving_average_rate
+            )
+            self.marginal_average.assign(average)
+            return -mine_corrected_objective(joint, marginal, average), None
+
+        self._update(loss_fn, self.statistics_network, self.t_optimizer)
+
+    def _scores(self, fake, z, z_marginal):
+        """T on the joint pairs (G(zᵢ), zᵢ) and on the marginal pairs (G(zᵢ), z_π(i))."""
+        joint = self.statistics_network([fake, z], training=True)
+        marginal = self.statistics_network([fake, z_marginal], training=True)
+        return joint, marginal
+
+
+@registry.register("vgan")
+def _vgan_from_config(generator, discriminator, config):
+    # VER's VGAN (eq. 7) trained as Goodfellow et al. recommend: the generator
+    # maximizes log D(G(z)) (the non-saturating loss), not log(1 − D(G(z))).
+    return NSGAN(generator, discriminator, **registry.common_options(config))
+
+
+@registry.register("vgan_ver")
+def _vgan_ver_from_config(generator, discriminator, config):
+    base = _vgan_from_config(generator, discriminator, config)
+    return VER(base, mi_weight=config["penalty_weight"])
+
+
+@registry.register("wgan_gp_ver")
+def _wgan_gp_ver_from_config(generator, discriminator, config):
+    base = WGANGP(
+        generator, discriminator, gp_weight=config["gp_weight"], **registry.common_options(config)
+    )
+    return VER(base, mi_weight=config["penalty_weight"])
