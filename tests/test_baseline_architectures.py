@@ -37,7 +37,8 @@ def weighted_layers(model):
             yield layer, False
 
 
-@pytest.mark.backends
+# Standard Keras layers plus SpectralNorm and SelfAttention, whose own tests run on
+# every backend: the shapes are checked on TensorFlow only.
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_shapes_and_ranges(name):
     generator, discriminator = BUILDERS[name](image_size=32, channels=3, latent_dim=8, width=8)

@@ -7,7 +7,7 @@ and its switches, the optimizer, the discriminator steps per generator step and 
 data's shape. Configs of one kind differ only in numbers (learning rates, penalty
 weights, iteration counts, initializers) and in the dataset, which the build and the
 batch read by every config cover. Training every config (80 of them) for two steps
-took about three minutes on TensorFlow; one per kind takes a third of that.
+took about three minutes on TensorFlow; one per kind takes about half of that.
 """
 
 import contextlib

@@ -113,7 +113,9 @@ def test_clipped_gradient_never_exceeds_the_reference_norm(values, reference_val
     assert clipped_norm <= reference_norm * (1 + 1e-5) + 1e-6
     assert clipped_norm == pytest.approx(min(norm, reference_norm), rel=1e-4, abs=1e-5)
     if norm > 0 and clipped_norm > 0:  # the direction is kept
-        cosine = sum(np.sum(a * b) for a, b in zip(gradients, clipped)) / (norm * clipped_norm)
+        cosine = sum(
+            np.sum(a.astype(float) * b.astype(float)) for a, b in zip(gradients, clipped)
+        ) / (norm * clipped_norm)
         assert cosine == pytest.approx(1.0, abs=1e-4)
 
 

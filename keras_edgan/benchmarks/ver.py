@@ -34,6 +34,7 @@ from PIL import Image
 from scipy.special import softmax
 
 from keras_edgan import callbacks, evaluation
+from keras_edgan.callbacks import summary
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli.train import train
 from keras_edgan.metrics import (
@@ -51,7 +52,8 @@ DATASETS = ("ring", "grid", "mnist5k")
 MODELS = ("vgan", "wgan_gp", "vgan_ver", "wgan_gp_ver")
 NAMES = {"vgan": "VGAN", "wgan_gp": "WGAN", "vgan_ver": "VGAN+VER", "wgan_gp_ver": "WGAN+VER"}
 # Fig. 4's colours: VGAN blue, WGAN green, VGAN+VER orange, WGAN+VER red.
-COLOURS = {"vgan": "tab:blue", "wgan_gp": "tab:green", "vgan_ver": "tab:orange", "wgan_gp_ver": "tab:red"}
+COLOURS = {"vgan": "tab:blue", "wgan_gp": "tab:green", "vgan_ver": "tab:orange",
+           "wgan_gp_ver": "tab:red"}
 GMM_COLUMNS = ("modes", "hq", "kl", "wd", "mmd", "ta", "ra", "ga", "pr", "re")
 COLUMNS = {"ring": GMM_COLUMNS, "grid": GMM_COLUMNS,
            "mnist5k": ("is", "fd", "modes", "kl", "wd", "mmd", "ta", "ra", "ga", "pr", "re")}
@@ -229,8 +231,10 @@ def scatter_figure(logdir, datasets, models, path):
     """Fig. 3: the final scatter plot of every run, a row per mixture, a column per model."""
     rows = []
     for dataset in datasets:
-        images = [np.asarray(Image.open(os.path.join(logdir, dataset, model, "scatter.png")).convert("RGB"))
-                  for model in models]
+        images = [
+            np.asarray(Image.open(os.path.join(logdir, dataset, model, "scatter.png")).convert("RGB"))
+            for model in models
+        ]
         rows.append(np.concatenate(images, axis=1))
     image = np.concatenate(rows, axis=0)
     Image.fromarray(image).save(path)
@@ -255,16 +259,17 @@ def main(argv):
             results[dataset][model] = run(dataset, model, logdir, FLAGS.quick, FLAGS.steps)
     total = time.perf_counter() - start
 
-    writer = tf.summary.create_file_writer(logdir)
+    writer = summary.writer(logdir)
     mixtures = [d for d in datasets if d != "mnist5k"]
     with writer.as_default():
         for dataset in mixtures:
-            image = progression_figure(dataset, results[dataset], os.path.join(logdir, f"fig4_{dataset}.png"))
+            path = os.path.join(logdir, f"fig4_{dataset}.png")
+            image = progression_figure(dataset, results[dataset], path)
             tf.summary.image(f"fig4_{dataset}", image[None], step=0)
         if mixtures:
             image = scatter_figure(logdir, mixtures, models, os.path.join(logdir, "fig3.png"))
             tf.summary.image("fig3", image[None], step=0)
-    writer.close()
+    writer.flush()
 
     times = "\n".join(
         f"- {dataset} {NAMES[model]}: {result['steps']} steps in {result['seconds']:.0f} s"

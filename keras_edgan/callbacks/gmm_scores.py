@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from keras_edgan.callbacks import summary
 from keras_edgan.metrics.gmm import gmm_scores
 
 
@@ -43,7 +44,7 @@ class GMMScores(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        self._writer = tf.summary.create_file_writer(self.logdir)
+        self._writer = summary.writer(self.logdir)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs == 0:
@@ -52,7 +53,6 @@ class GMMScores(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if not self.history or self.history[-1][0] != int(self.model.g_optimizer.iterations):
             self.evaluate()
-        self._writer.close()
 
     def evaluate(self):
         """Scores the generator now, logs the scores and returns them."""

@@ -9,6 +9,8 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 from PIL import Image
 
+from keras_edgan.callbacks import summary
+
 
 def scatter_image(real, generated, title=None, size=4.0, limits=None):
     """A uint8 RGB image (H, W, 3) of `generated` points (blue) over `real` ones (grey),
@@ -81,7 +83,7 @@ class ScatterPlot(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         os.makedirs(os.path.join(self.logdir, "scatter"), exist_ok=True)
-        self._writer = tf.summary.create_file_writer(self.logdir)
+        self._writer = summary.writer(self.logdir)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs == 0:
@@ -90,7 +92,6 @@ class ScatterPlot(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         image = self.draw()
         Image.fromarray(image).save(os.path.join(self.logdir, "scatter.png"))
-        self._writer.close()
 
     def draw(self):
         """Plots the generator's points now, logs the image and returns it (uint8)."""

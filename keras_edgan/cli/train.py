@@ -30,7 +30,8 @@ flags.DEFINE_string("split", None, "Dataset split (default: the dataset's traini
 flags.DEFINE_string("data_dir", None, "Directory of prepared TFDS datasets (see BUILD.md).")
 flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: the dataset's.")
 flags.DEFINE_string("model", None, "GAN model (edgan, nsgan, ...: keras_edgan.models.registry).")
-flags.DEFINE_string("architecture", None, "Networks: optimized_dcgan or dcgan.")
+flags.DEFINE_string("architecture", None, "Networks (keras_edgan.architectures.registry): "
+                    "optimized_dcgan, dcgan, pacgan_mlp (2-D points), pacgan_mnist, ...")
 flags.DEFINE_integer("width", None, "Base number of channels of the networks.")
 flags.DEFINE_string("initializer", None, "Kernel initializer of both networks.")
 flags.DEFINE_string("g_initializer", None, "Kernel initializer of the generator "
