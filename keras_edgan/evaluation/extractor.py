@@ -1,10 +1,12 @@
 """Feature extractors: images in [-1, 1] to (features, logits), with a name."""
 
+import abc
+
 import numpy as np
 from keras import ops
 
 
-class FeatureExtractor:
+class FeatureExtractor(abc.ABC):
     """Maps a batch of images in [-1, 1] to features and class logits.
 
     The `name` travels with every number computed from these features: only the
@@ -23,8 +25,9 @@ class FeatureExtractor:
     def cache_id(self):
         return self.name
 
+    @abc.abstractmethod
     def __call__(self, images):
-        raise NotImplementedError
+        """Returns `(features, logits)` for a batch of images."""
 
 
 class KerasExtractor(FeatureExtractor):
