@@ -1,7 +1,10 @@
 """Trains a small EDGAN for 20 steps on the backend of KERAS_BACKEND and saves the
 losses and weights (run by test_backend_equivalence.py, one process per backend).
 
-Usage: python equivalence_run.py INITIAL_WEIGHTS.npz OUTPUT.npz
+Usage: python equivalence_run.py INITIAL_WEIGHTS.npz OUTPUT.npz [--perturb]
+
+With --perturb, every initial weight moves by one float32 ulp (random sign): the
+run then measures how far round-off alone carries this GAN's trajectory.
 
 Everything that enters the run is fixed outside Keras: initial weights (from the
 file), data (numpy) and noise (a numpy table). Keras' random streams are
@@ -43,15 +46,20 @@ def named_weights(*networks):
     return named
 
 
-def main(initial, output):
+def main(initial, output, *flags):
     generator, discriminator = architectures.optimized_dcgan(
         image_size=28, channels=1, latent_dim=LATENT, width=4
     )
     rng = np.random.default_rng(0)
+    ulp_signs = np.random.default_rng(1)
     if os.path.exists(initial):
         weights = np.load(initial)
         for key, v in named_weights(generator, discriminator).items():
-            v.assign(weights[key])
+            w = weights[key]
+            if "--perturb" in flags and w.dtype == np.float32:
+                direction = np.where(ulp_signs.random(w.shape) < 0.5, -1, 1) * np.inf
+                w = np.nextafter(w, direction.astype(np.float32))
+            v.assign(w)
     else:
         np.savez(initial, **{
             key: ops.convert_to_numpy(v)
