@@ -254,6 +254,19 @@ def _generator(
             momentum=0.9, epsilon=1e-5, name=name
         )
 
+    def conv_bn_relu(h, layer, filters, kernel_size, strides, name):
+        h = layer(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding="same",
+            use_bias=bias_before_normalization,
+            kernel_initializer=new_initializer(),
+            name=name,
+        )(h)
+        h = batch_norm(f"{name}_bn")(h)
+        return keras.layers.ReLU(name=f"{name}_relu")(h)
+
     top_channels = width * 2**stages
     z = keras.Input((latent_dim,), name="z")
     h = keras.layers.Dense(
@@ -267,29 +280,9 @@ def _generator(
     h = keras.layers.Reshape((base, base, top_channels), name="reshape")(h)
     for i in range(stages):
         filters = width * 2 ** (stages - 1 - i)
-        h = keras.layers.Conv2DTranspose(
-            filters,
-            4,
-            strides=2,
-            padding="same",
-            use_bias=bias_before_normalization,
-            kernel_initializer=new_initializer(),
-            name=f"deconv{i}",
-        )(h)
-        h = batch_norm(f"deconv{i}_bn")(h)
-        h = keras.layers.ReLU(name=f"deconv{i}_relu")(h)
+        h = conv_bn_relu(h, keras.layers.Conv2DTranspose, filters, 4, 2, f"deconv{i}")
         if not remove_311:
-            h = keras.layers.Conv2D(
-                filters,
-                3,
-                strides=1,
-                padding="same",
-                use_bias=bias_before_normalization,
-                kernel_initializer=new_initializer(),
-                name=f"conv311_{i}",
-            )(h)
-            h = batch_norm(f"conv311_{i}_bn")(h)
-            h = keras.layers.ReLU(name=f"conv311_{i}_relu")(h)
+            h = conv_bn_relu(h, keras.layers.Conv2D, filters, 3, 1, f"conv311_{i}")
     h = keras.layers.Conv2D(
         channels,
         3,

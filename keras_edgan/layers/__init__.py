@@ -1,7 +1,17 @@
 """Layers of the source papers."""
 
 from keras_edgan.layers.linear_maxout import LinearMaxout
+from keras_edgan.layers.minibatch_discrimination import MinibatchDiscrimination
+from keras_edgan.layers.reference_batch import ReferenceBatch
 from keras_edgan.layers.self_attention import SelfAttention
 from keras_edgan.layers.spectral_norm import SpectralNorm
+from keras_edgan.layers.virtual_batch_normalization import VirtualBatchNormalization
 
-__all__ = ["LinearMaxout", "SelfAttention", "SpectralNorm"]
+__all__ = [
+    "LinearMaxout",
+    "MinibatchDiscrimination",
+    "ReferenceBatch",
+    "SelfAttention",
+    "SpectralNorm",
+    "VirtualBatchNormalization",
+]
