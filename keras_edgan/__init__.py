@@ -18,6 +18,7 @@ from keras_edgan import (
     metrics,
     models,
     optimizers,
+    techniques,
 )
 
 __version__ = "0.1.0"
@@ -31,4 +32,5 @@ __all__ = [
     "metrics",
     "models",
     "optimizers",
+    "techniques",
 ]

@@ -1,6 +1,7 @@
 """Checkpoints hold the whole training state: resuming equals training straight through."""
 
 import os
+import shutil
 
 import keras
 import numpy as np
@@ -63,3 +64,77 @@ def test_checkpoint_writes_atomically_and_keeps_the_newest(tmp_path):
     restored.load_weights(os.path.join(tmp_path, "checkpoints", names[-1]))
     for a, b in zip(weights(gan), weights(restored)):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """`make_gan` after 2 generator updates, with checkpoints of steps 1 and 2."""
+    logdir = tmp_path_factory.mktemp("trained")
+    gan = make_gan()
+    gan.fit(batches(0, 2 * N).repeat(), steps_per_epoch=1, epochs=2, verbose=0,
+            callbacks=[callbacks.Checkpoint(str(logdir))])
+    return gan, logdir
+
+
+def saved_checkpoints(trained, tmp_path):
+    """A copy of `trained`'s checkpoints in `tmp_path`: (gan, Checkpoint, paths)."""
+    gan, logdir = trained
+    shutil.copytree(logdir / "checkpoints", tmp_path / "checkpoints")
+    checkpoint = callbacks.Checkpoint(str(tmp_path))
+    return gan, checkpoint, callbacks.checkpoint.checkpoints(checkpoint.directory)
+
+
+def test_restore_loads_the_newest_and_drops_interrupted_saves(trained, tmp_path):
+    gan, checkpoint, paths = saved_checkpoints(trained, tmp_path)
+    interrupted = os.path.join(checkpoint.directory, ".tmp-ckpt-0000003.weights.h5")
+    with open(interrupted, "wb") as file:
+        file.write(b"\x89HDF\r\n")  # what a crash in the middle of a save leaves
+    restored = make_gan()
+    assert checkpoint.restore(restored) == 2
+    assert not os.path.exists(interrupted)
+    for a, b in zip(weights(gan), weights(restored)):
+        np.testing.assert_array_equal(a, b)
+    assert callbacks.Checkpoint(str(tmp_path / "empty")).restore(make_gan()) == 0
+
+
+def test_truncated_checkpoint_names_the_file_and_the_way_out(trained, tmp_path):
+    _, checkpoint, (previous, newest) = saved_checkpoints(trained, tmp_path)
+    with open(newest, "rb") as file:
+        head = file.read(4096)
+    with open(newest, "wb") as file:
+        file.write(head)
+    with pytest.raises(callbacks.CheckpointError) as error:
+        checkpoint.restore(make_gan())
+    message = str(error.value)
+    assert f"Checkpoint {newest} cannot be read" in message
+    assert "truncated or corrupted" in message
+    assert f"resume from the previous checkpoint, {previous}" in message
+    assert "--restart" in message
+
+
+@pytest.mark.parametrize("architecture, example", [
+    ({"remove_311": False}, "of this model's variables are missing (e.g. generator/"),
+    ({"width": 8}, "have another shape (e.g. discriminator/"),
+])
+def test_checkpoint_of_another_model_is_refused(trained, tmp_path, architecture, example):
+    _, checkpoint, _ = saved_checkpoints(trained, tmp_path)
+    generator, discriminator = architectures.optimized_dcgan(
+        image_size=28, channels=1, latent_dim=8, **{"width": 4, **architecture}
+    )
+    gan = models.EDGAN(generator, discriminator, latent_dim=8, d_steps=2, seed=1)
+    gan.compile(d_optimizer=optimizers.OAdam(1e-3), g_optimizer=optimizers.OAdam(1e-3))
+    with pytest.raises(callbacks.CheckpointError) as error:
+        checkpoint.restore(gan)
+    assert "ckpt-0000002.weights.h5 holds the state of another model" in str(error.value)
+    assert example in str(error.value)
+
+
+def test_a_nonfinite_state_is_never_saved(trained, tmp_path):
+    _, checkpoint, paths = saved_checkpoints(trained, tmp_path)
+    gan = make_gan()
+    gan.generator.trainable_variables[0].assign(
+        np.full(gan.generator.trainable_variables[0].shape, np.nan, "float32")
+    )
+    checkpoint.set_model(gan)
+    assert checkpoint.save() is None
+    assert callbacks.checkpoint.checkpoints(checkpoint.directory) == paths

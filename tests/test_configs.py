@@ -19,21 +19,22 @@ REDUCED = {"width": 4, "batch_size": 2, "steps": 2, "log_every": 2}
 
 
 @contextlib.contextmanager
-def training_data(config, data_dir):
+def training_data(config, data_dir, per_step):
     """The config's dataset as `train` reads it, on fake examples for a TFDS dataset."""
     data = pipelines.info(config["dataset"])
     with contextlib.ExitStack() as stack:
         if data.source == "tfds":
             stack.enter_context(mocked_tfds(
-                data_dir, data.name, num_examples=4 * config["batch_size"] * config["d_steps"]
+                data_dir, data.name, num_examples=4 * config["batch_size"] * per_step
             ))
         yield pipelines.load(
             config["dataset"],
-            batch_size=config["batch_size"] * config["d_steps"],
+            batch_size=config["batch_size"] * per_step,
             image_size=None if data.point_dim else config["image_size"] or data.default_size,
             split=config["split"],
             data_dir=str(data_dir) if data.source == "tfds" else None,
             seed=config["seed"],
+            with_labels=config["conditional"],
         )
 
 
@@ -42,18 +43,19 @@ def test_config_builds_reads_its_data_and_trains_two_steps(path, tmp_path):
     config = config_lib.load(str(path), REDUCED)
     gan, _ = build_gan(config)
     gan.run_eagerly = True  # tracing each config's step would take longer than running it
-    with training_data(config, tmp_path) as dataset:
+    with training_data(config, tmp_path, gan.minibatches_per_step) as dataset:
         batch = next(iter(dataset))
         images = batch[0] if isinstance(batch, tuple) else batch
-        assert images.shape[0] == config["batch_size"] * config["d_steps"]
+        assert images.shape[0] == config["batch_size"] * gan.minibatches_per_step
         assert tuple(gan.generator.output_shape[1:]) == tuple(images.shape[1:])
         history = gan.fit(
             dataset.repeat(), epochs=1, steps_per_epoch=config["steps"], verbose=0
         ).history
     assert set(history) >= {"d_loss", "g_loss"}
     assert all(np.isfinite(values).all() for values in history.values()), history
-    assert int(gan.g_optimizer.iterations) == 2
-    assert int(gan.d_optimizer.iterations) == 2 * config["d_steps"]
+    assert int(gan.d_optimizer.iterations) == 2 * gan.minibatches_per_step
+    # Under WGAN's critic schedule the first generator update comes after 100 critic steps.
+    assert int(gan.g_optimizer.iterations) == (0 if config["critic_schedule"] else 2)
 
 
 def test_every_table_row_has_its_config():
@@ -87,3 +89,11 @@ def test_table_configs_keep_the_papers_iteration_counts():
         for prefix, count in steps.items():
             if path.stem.startswith(prefix + "_"):
                 assert config_lib.load(str(path))["steps"] == count, path.stem
+
+
+def test_dcgan_configuration_rows_draw_uniform_noise():
+    """Tables 1 and 2 run the DCGAN configuration of §2.3, whose z ~ U[−1, 1]."""
+    rows = [path for path in CONFIGS if path.stem.startswith(("table1_", "table2_"))]
+    assert len(rows) == 13
+    for path in rows:
+        assert config_lib.load(str(path))["noise_distribution"] == "uniform", path.stem

@@ -11,15 +11,18 @@ _OPTIONS = {
 _SHARED = ("initializer", "g_initializer", "d_initializer")
 
 
-def image_networks(build, name, switches=()):
+def image_networks(build, name, switches=(), conditional=False):
     """`factory(config, data)` for the architecture registry: calls `build` with the
     image shape of `data` (a `pipelines.DatasetInfo`), `latent_dim` and `width` of
     the config, and each initializer key and each of `switches` (config keys of
     `_OPTIONS`) that the config sets (not None). A switch that `build` does not
-    take is an error rather than silently ignored.
+    take is an error rather than silently ignored. With `conditional`, `build`
+    also gets `num_classes=config.get("num_classes")` (None: unconditional).
 
     Example:
     >>> register("dcgan")(image_networks(dcgan, "dcgan", switches=("remove_311",)))
+    >>> register_conditional("guide_dcgan")(
+    ...     image_networks(guide_dcgan, "guide_dcgan", conditional=True))
     """
 
     def from_config(config, data):
@@ -48,6 +51,8 @@ def image_networks(build, name, switches=()):
         for key in (*_SHARED, *switches):
             if config.get(key) is not None:
                 options[_OPTIONS[key]] = config[key]
+        if conditional:
+            options["num_classes"] = config.get("num_classes")
         return build(**options)
 
     return from_config

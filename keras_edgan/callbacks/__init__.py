@@ -1,6 +1,8 @@
-"""Callbacks for GAN training: sample grids, TensorBoard scalars, progress, checkpoints."""
+"""Callbacks for GAN training: sample grids, TensorBoard scalars, progress, checkpoints,
+the divergence guard."""
 
-from keras_edgan.callbacks.checkpoint import Checkpoint
+from keras_edgan.callbacks.checkpoint import Checkpoint, CheckpointError
+from keras_edgan.callbacks.divergence_guard import DivergenceGuard, TrainingDiverged
 from keras_edgan.callbacks.gmm_scores import GMMScores
 from keras_edgan.callbacks.progress import Progress
 from keras_edgan.callbacks.sample_grid import SampleGrid, image_grid
@@ -9,11 +11,14 @@ from keras_edgan.callbacks.scatter_plot import ScatterPlot, scatter_image
 
 __all__ = [
     "Checkpoint",
+    "CheckpointError",
+    "DivergenceGuard",
     "GMMScores",
     "Progress",
     "SampleGrid",
     "Scalars",
     "ScatterPlot",
+    "TrainingDiverged",
     "image_grid",
     "scatter_image",
 ]

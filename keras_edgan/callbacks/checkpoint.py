@@ -1,19 +1,43 @@
-"""Whole-training-state checkpoints, written atomically, the last few kept."""
+"""Whole-training-state checkpoints: written atomically, the last few kept, restored
+only into the model that wrote them."""
 
 import glob
 import os
+import re
+import tempfile
 
+import h5py
 import keras
+from absl import logging
+
+from keras_edgan.callbacks.divergence_guard import first_nonfinite
+
+
+class CheckpointError(ValueError):
+    """A checkpoint cannot be read, or holds the state of another model."""
 
 
 class Checkpoint(keras.callbacks.Callback):
     """Saves the GAN's full state every `every_n_epochs` epochs and at the end.
 
     The file `logdir/checkpoints/ckpt-STEP.weights.h5` (STEP = generator updates) holds
-    both networks, every optimizer's variables (OAdam's previous moments included),
-    the noise generator's state and the metric accumulators. It is written to a
-    temporary name and renamed, so a crash during a save leaves the previous
-    checkpoints intact; only the newest `keep` are kept.
+    both networks, every optimizer's variables (OAdam's previous moments included)
+    and the noise generator's state (the logged loss means restart with each epoch
+    and need none). It is written to a temporary name, flushed to disk and renamed, so a crash or power loss during a
+    save leaves the previous checkpoints intact; only the newest `keep` are kept. A
+    state holding a NaN or Inf is not saved (see `DivergenceGuard`), so the newest
+    checkpoint is always one to resume from.
+
+    `restore(model)` loads the newest checkpoint back, after checking that it was
+    written by a model with the same variables.
+
+    Example:
+    ```python
+    checkpoint = keras_edgan.callbacks.Checkpoint("runs/a", every_n_epochs=10)
+    step = checkpoint.restore(gan)   # 0 when runs/a holds no checkpoint yet
+    gan.fit(ds.skip(step), epochs=100, initial_epoch=step // 100, steps_per_epoch=100,
+            callbacks=[checkpoint])
+    ```
     """
 
     def __init__(self, logdir, every_n_epochs=1, keep=3):
@@ -32,19 +56,127 @@ class Checkpoint(keras.callbacks.Callback):
             self.save()
 
     def save(self):
-        """Writes the checkpoint of the current step; returns its path."""
-        os.makedirs(self.directory, exist_ok=True)
+        """Writes the checkpoint of the current step; returns its path, or None when the
+        state holds a NaN or Inf (the previous checkpoints then stay the newest)."""
         step = int(self.model.g_optimizer.iterations)
+        diverged = first_nonfinite(self.model)
+        if diverged is not None:
+            logging.warning("Checkpoint of step %d not written: %s holds NaN or Inf.",
+                            step, diverged)
+            return None
+        os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"ckpt-{step:07d}.weights.h5")
         temporary = os.path.join(self.directory, f".tmp-ckpt-{step:07d}.weights.h5")
         self.model.save_weights(temporary)
+        _sync(temporary)
         os.replace(temporary, path)
+        _sync(self.directory)  # makes the rename itself durable
         self._saved_step = step
         for old in checkpoints(self.directory)[: -self.keep]:
             os.remove(old)
         return path
 
+    def restore(self, model):
+        """Loads the newest checkpoint into `model`, built and compiled as the model
+        that wrote it; returns its step (generator updates), 0 if there is none.
+
+        Raises:
+            CheckpointError: the newest checkpoint cannot be read (truncated or
+                corrupted), or holds the variables of another model. The message
+                names the file and what to do; nothing falls back silently to an
+                older checkpoint.
+        """
+        # A save interrupted before its rename: never a complete checkpoint.
+        for stale in glob.glob(os.path.join(self.directory, ".tmp-ckpt-*")):
+            os.remove(stale)
+        paths = checkpoints(self.directory)
+        if not paths:
+            return 0
+        path = paths[-1]
+        if len(paths) > 1:
+            remedy = (f"Delete or move it to resume from the previous checkpoint, "
+                      f"{paths[-2]}, or start the run over (train --restart).")
+        else:
+            remedy = "Delete or move it, or start the run over (train --restart)."
+        expected = _saved_by(model)
+        try:
+            found = _variable_shapes(path)
+        except OSError as error:
+            raise CheckpointError(
+                f"Checkpoint {path} cannot be read ({error}): the file is truncated or "
+                f"corrupted. {remedy}"
+            ) from None
+        if found != expected:
+            raise CheckpointError(
+                f"Checkpoint {path} holds the state of another model: "
+                f"{_differences(expected, found)}. It was written by another configuration "
+                f"(model, architecture, sizes or techniques): resume with that one, or "
+                f"{remedy[0].lower()}{remedy[1:]}"
+            )
+        try:
+            model.load_weights(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise CheckpointError(
+                f"Checkpoint {path} cannot be loaded ({error}): the file is corrupted. "
+                f"{remedy}"
+            ) from None
+        return int(model.g_optimizer.iterations)
+
 
 def checkpoints(directory):
-    """The checkpoint files in `directory`, oldest first."""
-    return sorted(glob.glob(os.path.join(directory, "ckpt-*.weights.h5")))
+    """The checkpoint files in `directory`, oldest (fewest steps) first."""
+    paths = glob.glob(os.path.join(directory, "ckpt-*.weights.h5"))
+    return sorted(paths, key=lambda path: int(re.search(r"ckpt-(\d+)", path)[1]))
+
+
+def _sync(path):
+    """Flushes a file, or a directory's entries, to the disk."""
+    if os.path.isdir(path) and os.name != "posix":
+        return  # only POSIX can open a directory to sync it
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _saved_by(model):
+    """The variable shapes of `model`'s checkpoints, from a temporary weights file."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "model.weights.h5")
+        model.save_weights(path)
+        return _variable_shapes(path)
+
+
+def _variable_shapes(path):
+    """{variable path in the file: shape} of a weights file."""
+    shapes = {}
+    with h5py.File(path, "r") as file:
+        file.visititems(
+            lambda name, item: shapes.update({name: item.shape})
+            if isinstance(item, h5py.Dataset) else None
+        )
+    return shapes
+
+
+def _differences(expected, found, shown=3):
+    """A short account of how the variables `found` differ from those `expected`."""
+    def networks_first(names):  # the networks' names tell more than the optimizers'
+        return sorted(names, key=lambda name: ("optimizer" in name, name))
+
+    missing = networks_first(set(expected) - set(found))
+    extra = networks_first(set(found) - set(expected))
+    reshaped = networks_first(name for name in set(expected) & set(found)
+                              if expected[name] != found[name])
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} of this model's variables are missing "
+                     f"(e.g. {', '.join(missing[:shown])})")
+    if extra:
+        parts.append(f"{len(extra)} of its variables are not this model's "
+                     f"(e.g. {', '.join(extra[:shown])})")
+    if reshaped:
+        parts.append(f"{len(reshaped)} have another shape (e.g. "
+                     + ", ".join(f"{name} {found[name]} instead of {expected[name]}"
+                                 for name in reshaped[:shown]) + ")")
+    return "; ".join(parts)

@@ -115,6 +115,7 @@ class FID(keras.callbacks.Callback):
         report = evaluation.evaluate_generator(
             self.model.generator, self.model.latent_dim, self.extractor, self._real,
             self.num_samples, noise_stddev=self.model.noise_stddev,
+            noise_distribution=self.model.noise_distribution,
             batch_size=self.batch_size, seed=self.seed,
         )
         with self._writer.as_default():

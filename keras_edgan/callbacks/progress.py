@@ -10,7 +10,9 @@ class Progress(keras.callbacks.Callback):
     """Logs `step 400/2000 (20%) | d_loss 1.21 g_loss 0.93 ced 0.41 | 9.8 steps/s | ETA 2m43s`.
 
     A line per epoch suits logs and CI better than Keras' redrawn progress bar.
-    `total_steps` counts generator updates (the papers' iterations).
+    `total_steps` counts generator updates (the papers' iterations). The speed is
+    measured from the end of the first step, leaving out the tracing of the train
+    step and, on resuming, the restoring of the data order.
     """
 
     def __init__(self, total_steps):
@@ -20,8 +22,12 @@ class Progress(keras.callbacks.Callback):
         self._first_step = 0
 
     def on_train_begin(self, logs=None):
-        self._start = time.perf_counter()
-        self._first_step = int(self.model.g_optimizer.iterations)
+        self._start = None
+        self._first_step = int(self.model.g_optimizer.iterations) + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._start is None:
+            self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         step = int(self.model.g_optimizer.iterations)

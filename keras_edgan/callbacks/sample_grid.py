@@ -43,9 +43,14 @@ class SampleGrid(keras.callbacks.Callback):
     (`samples` image, step = generator updates) and to `logdir/samples/step_NNNNNNN.png`;
     the last one is also written as `logdir/samples.png`.
 
+    For a conditional model (`model.num_classes` set) the grid has one row per class:
+    row k shows class k, and each column holds the same noise in every row, so a
+    column shows one z across the classes.
+
     Args:
         logdir: the run's directory.
-        rows, columns: shape of the grid.
+        rows, columns: shape of the grid (`rows` is the number of classes for a
+            conditional model).
         seed: seed of the fixed noise.
         every_n_epochs: how often to draw, in epochs.
 
@@ -63,30 +68,43 @@ class SampleGrid(keras.callbacks.Callback):
         self.seed = seed
         self.every_n_epochs = every_n_epochs
         self._writer = None
-        self._noise = None
+        self._inputs = None
+        self._rows = rows
 
     def on_train_begin(self, logs=None):
+        self._last, self._last_step = None, None
         os.makedirs(os.path.join(self.logdir, "samples"), exist_ok=True)
         self._writer = summary.writer(self.logdir)
-        self._noise = np.random.default_rng(self.seed).normal(
-            0.0, self.model.noise_stddev, (self.rows * self.columns, self.model.latent_dim)
-        ).astype("float32")
+        num_classes = self.model.num_classes
+        self._rows = self.rows if num_classes is None else num_classes
+        count = self.rows * self.columns if num_classes is None else self.columns
+        noise = self.model.numpy_noise(count, np.random.default_rng(self.seed))
+        if num_classes is None:
+            self._inputs = noise
+        else:  # row k: class k on the columns' noise
+            labels = np.repeat(np.arange(num_classes, dtype="int32"), self.columns)
+            self._inputs = [
+                keras.ops.convert_to_tensor(np.tile(noise, (num_classes, 1))),
+                keras.ops.convert_to_tensor(labels),
+            ]
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs == 0:
             self.draw()
 
     def on_train_end(self, logs=None):
-        grid = self.draw()
+        step = int(self.model.g_optimizer.iterations)
+        grid = self._last if self._last_step == step else self.draw()
         save_png(grid, os.path.join(self.logdir, "samples.png"))
 
     def draw(self):
         """Generates the grid, logs it, and returns it as a uint8 array."""
         step = int(self.model.g_optimizer.iterations)
-        images = keras.ops.convert_to_numpy(self.model.generator(self._noise, training=False))
-        grid = image_grid(images, self.rows)
+        images = keras.ops.convert_to_numpy(self.model.generator(self._inputs, training=False))
+        grid = image_grid(images, self._rows)
         save_png(grid, os.path.join(self.logdir, "samples", f"step_{step:07d}.png"))
         with self._writer.as_default():
             tf.summary.image("samples", grid[None], step=step)
         self._writer.flush()
+        self._last, self._last_step = grid, step  # the end of training draws no step twice
         return grid

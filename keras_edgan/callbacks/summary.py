@@ -4,12 +4,20 @@
 writer keeps a run's scalars, images and text in a single file.
 """
 
-import functools
-
 import tensorflow as tf
 
+_WRITERS = {}
 
-@functools.lru_cache(maxsize=None)
+
 def writer(logdir):
     """The event writer of `logdir` (created on first use, flushed by its users)."""
-    return tf.summary.create_file_writer(logdir)
+    if logdir not in _WRITERS:
+        _WRITERS[logdir] = tf.summary.create_file_writer(logdir)
+    return _WRITERS[logdir]
+
+
+def close(logdir):
+    """Flushes and closes the writer of `logdir`, if open; the next `writer(logdir)`
+    starts a new event file (after a run's event files were edited, e.g. on resume)."""
+    if logdir in _WRITERS:
+        _WRITERS.pop(logdir).close()

@@ -9,6 +9,8 @@ import json
 import pathlib
 import tomllib
 
+from keras_edgan.techniques.latent_noise import NOISE_DISTRIBUTIONS
+
 DEFAULTS = {
     "dataset": "mnist5k",
     "split": None,
@@ -16,6 +18,7 @@ DEFAULTS = {
     "image_size": None,
     "model": "edgan",
     "architecture": "optimized_dcgan",
+    "conditional": False,
     "width": 64,
     "initializer": None,
     "g_initializer": None,
@@ -24,6 +27,7 @@ DEFAULTS = {
     "sn_in_penultimate": None,
     "latent_dim": 128,
     "noise_stddev": 1.0,
+    "noise_distribution": "normal",
     "penalty_weight": 1.0,
     "gp_weight": 10.0,
     "clip_value": 0.01,
@@ -35,6 +39,16 @@ DEFAULTS = {
     "qp_weight": 10.0,
     "d_steps": 2,
     "merged_update": False,
+    "real_target": 1.0,
+    "fake_target": 0.0,
+    "flip_rate": 0.0,
+    "instance_noise": 0.0,
+    "instance_noise_steps": 0,
+    "experience_replay": False,
+    "replay_buffer_size": None,
+    "feature_matching": None,
+    "historical_averaging": 0.0,
+    "critic_schedule": None,
     "batch_size": 64,
     "optimizer": "oadam",
     "lr_d": 1e-4,
@@ -45,6 +59,7 @@ DEFAULTS = {
     "log_every": 100,
     "sample_every": 1000,
     "checkpoint_every": 1000,
+    "divergence_guard": True,
     "seed": 0,
     "eval_every": 0,
     "eval_samples": 5000,
@@ -136,11 +151,53 @@ def _check_values(config):
     for key in ("clip_value", "wgan_div_p", "qp_weight"):
         if not float(config[key]) > 0:
             raise ValueError(f"{key} must be positive; got {config[key]!r}.")
-    if config["merged_update"] not in (True, False):
-        raise ValueError(f"merged_update must be true or false; got {config['merged_update']!r}.")
+    for key in ("merged_update", "conditional", "divergence_guard"):
+        if config[key] not in (True, False):
+            raise ValueError(f"{key} must be true or false; got {config[key]!r}.")
     for key in ("remove_311", "sn_in_penultimate"):
         if config[key] not in (None, True, False):
             raise ValueError(f"{key} must be true or false (or unset); got {config[key]!r}.")
+    _check_techniques(config)
+
+
+def _check_techniques(config):
+    """The training techniques' keys (`keras_edgan.models.GAN` checks them again)."""
+    if config["noise_distribution"] not in NOISE_DISTRIBUTIONS:
+        raise ValueError(
+            f"noise_distribution must be one of {', '.join(NOISE_DISTRIBUTIONS)}; got "
+            f"{config['noise_distribution']!r}."
+        )
+    if not 0 <= float(config["fake_target"]) < float(config["real_target"]) <= 1:
+        raise ValueError(
+            f"The discriminator targets must satisfy 0 ≤ fake_target < real_target ≤ 1; got "
+            f"real_target={config['real_target']!r}, fake_target={config['fake_target']!r}."
+        )
+    if not 0 <= float(config["flip_rate"]) < 0.5:
+        raise ValueError(f"flip_rate must be in [0, 0.5); got {config['flip_rate']!r}.")
+    for key in ("instance_noise", "historical_averaging"):
+        if float(config[key]) < 0:
+            raise ValueError(f"{key} must be ≥ 0; got {config[key]!r}.")
+    for key, least, unset in (
+        ("instance_noise_steps", 0, ""),
+        ("critic_schedule", 0, " (or unset)"),
+        ("replay_buffer_size", 1, " (or unset)"),
+    ):
+        value = config[key]
+        if value is None and unset:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise ValueError(f"{key} must be an integer ≥ {least}{unset}; got {value!r}.")
+    if config["experience_replay"] not in (True, False):
+        raise ValueError(
+            f"experience_replay must be true or false; got {config['experience_replay']!r}."
+        )
+    feature_matching = config["feature_matching"]
+    if not (feature_matching is None or isinstance(feature_matching, bool)
+            or (isinstance(feature_matching, str) and feature_matching)):
+        raise ValueError(
+            f"feature_matching must be true, false or the name of a discriminator layer; got "
+            f"{feature_matching!r}."
+        )
 
 
 def as_markdown(config):

@@ -96,6 +96,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     report = evaluation.evaluate_generator(
         generator, latent_dim, feature_extractor, real, num_samples,
         noise_stddev=noise_stddev, batch_size=batch_size, seed=seed,
+        noise_distribution=(config or {}).get("noise_distribution", "normal"),
     )
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,

@@ -3,7 +3,9 @@
     train                                   # EDGAN on the embedded MNIST digits
     train --config=edgan_cifar10 --data_dir=/data/tfds
     train --dataset=celeb_a --model=nsgan --steps=5000 --logdir=runs/celeba
+    train --config=guide_cdcgan_cifar10 --data_dir=/data/tfds   # class-conditional
 
+A logdir that holds a run resumes it (see `train`); `--restart` starts it over.
 Flags override the values of `--config` (a TOML file in configs/, or a path). The
 Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 """
@@ -17,8 +19,9 @@ from absl import app, flags, logging
 
 import pipelines
 from pipelines import gmm
-from keras_edgan import architectures, callbacks, models, optimizers
+from keras_edgan import architectures, callbacks, models, optimizers, techniques
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import run_directory
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
@@ -32,6 +35,9 @@ flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: th
 flags.DEFINE_string("model", None, "GAN model (edgan, nsgan, ...: keras_edgan.models.registry).")
 flags.DEFINE_string("architecture", None, "Networks (keras_edgan.architectures.registry): "
                     "optimized_dcgan, dcgan, pacgan_mlp (2-D points), pacgan_mnist, ...")
+flags.DEFINE_bool("conditional", None, "Class-conditional GAN: the generator and "
+                  "discriminator also take the dataset's labels (needs a labelled dataset "
+                  "and an architecture that takes labels, e.g. guide_dcgan).")
 flags.DEFINE_integer("width", None, "Base number of channels of the networks.")
 flags.DEFINE_string("initializer", None, "Kernel initializer of both networks.")
 flags.DEFINE_string("g_initializer", None, "Kernel initializer of the generator "
@@ -44,6 +50,8 @@ flags.DEFINE_bool("sn_in_penultimate", None, "dcgan/optimized_dcgan: spectral no
                   "discriminator's penultimate layer (EDGAN's SN_in_P).")
 flags.DEFINE_integer("latent_dim", None, "Size of the noise z.")
 flags.DEFINE_float("noise_stddev", None, "Standard deviation of z.")
+flags.DEFINE_enum("noise_distribution", None, ["normal", "uniform"], "Distribution of z: "
+                  "normal N(0, noise_stddev²) or uniform U[-1, 1] (DCGAN).")
 flags.DEFINE_float("penalty_weight", None, "λ of EDGAN's CED penalty (and of the JS penalty; "
                    "of the MI term of the *_ver models).")
 flags.DEFINE_float("gp_weight", None, "λ of the discriminator's gradient penalty "
@@ -58,6 +66,28 @@ flags.DEFINE_float("qp_weight", None, "gan_qp: λ of the quadratic potential.")
 flags.DEFINE_integer("d_steps", None, "Discriminator updates per generator update.")
 flags.DEFINE_bool("merged_update", None, "Update both networks from one gradient "
                   "computation per step (stop-gradient merge; needs --d_steps=1).")
+flags.DEFINE_float("real_target", None, "Discriminator target of real samples (logistic-loss "
+                   "models: nsgan, mmgan, edgan, ...); 0.9 is one-sided label smoothing.")
+flags.DEFINE_float("fake_target", None, "Discriminator target of generated samples; > 0 is "
+                   "two-sided label smoothing (the guide's runs collapsed around epoch 60-70).")
+flags.DEFINE_float("flip_rate", None, "Noisy labels: fraction of flipped discriminator "
+                   "targets (the guide's 5% and 10% runs collapsed around epoch 75-78).")
+flags.DEFINE_float("instance_noise", None, "Stddev of the Gaussian instance noise on every "
+                   "sample the discriminator sees (0: none).")
+flags.DEFINE_integer("instance_noise_steps", None, "Generator updates over which the "
+                     "instance noise anneals linearly to 0 (0: constant).")
+flags.DEFINE_bool("experience_replay", None, "Experience replay: the discriminator sees "
+                  "stored past generated samples again (guide §4.2).")
+flags.DEFINE_integer("replay_buffer_size", None, "Stored samples, and discriminator updates "
+                     "between replays (default: dataset size // batch size, one per epoch).")
+flags.DEFINE_string("feature_matching", None, "Feature matching generator loss: 'true' for "
+                    "the input of the discriminator's last layer, or a discriminator layer name.")
+flags.DEFINE_float("historical_averaging", None, "Weight of the historical averaging "
+                   "penalty on both networks (0: none).")
+flags.DEFINE_integer("critic_schedule", None, "WGAN's critic schedule: 100 critic updates "
+                     "before each of the first N generator updates and every 500th, d_steps "
+                     "otherwise (guide: 100; Arjovsky et al.: 25). Steps then count critic "
+                     "updates.")
 flags.DEFINE_integer("batch_size", None, "Minibatch size m of each update.")
 flags.DEFINE_string("optimizer", None, "oadam, adam or rmsprop (rmsprop ignores the betas).")
 flags.DEFINE_float("lr_d", None, "Discriminator learning rate.")
@@ -69,6 +99,10 @@ flags.DEFINE_integer("log_every", None, "Steps between scalar logs and progress 
 flags.DEFINE_integer("sample_every", None, "Steps between sample grids.")
 flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints.")
 flags.DEFINE_integer("seed", None, "Seed of weights, noise and data order.")
+flags.DEFINE_bool("divergence_guard", None, "Stop with an error at the first NaN or Inf "
+                  "loss or weight, keeping the last good checkpoint (default: true).")
+flags.DEFINE_bool("restart", False, "Start over in a --logdir that holds a run, instead "
+                  "of resuming it; the earlier run is moved to logdir/restarted-<time>/.")
 flags.DEFINE_integer("eval_every", None, "Steps between FID/IS/KID evaluations (0: none).")
 flags.DEFINE_integer("eval_samples", None, "Generated samples per evaluation.")
 flags.DEFINE_string("extractor", None, "Evaluation features: auto, inception or "
@@ -87,6 +121,7 @@ def main(argv):
     try:
         config = config_lib.load(FLAGS.config, overrides)
         _check_names(config)
+        _check_data_size(config)
     except (ValueError, FileNotFoundError) as error:
         raise app.UsageError(str(error)) from None
     logdir = FLAGS.logdir or os.path.join(
@@ -94,13 +129,26 @@ def main(argv):
         f"{config['dataset'].replace('/', '-')}_{config['model']}_"
         f"{datetime.datetime.now():%Y%m%d-%H%M%S}",
     )
-    train(config, logdir)
+    try:
+        train(config, logdir, restart=FLAGS.restart)
+    except ConfigurationError as error:
+        raise app.UsageError(str(error)) from None
+    except (run_directory.RunDirectoryError, callbacks.CheckpointError,
+            callbacks.TrainingDiverged) as error:
+        raise SystemExit(f"train: {error}") from None
+
+
+class ConfigurationError(ValueError):
+    """The configuration names valid parts that do not fit together (e.g. an
+    architecture and an image size); raised before anything is trained or written."""
 
 
 def build_gan(config):
     """Returns `(gan, data)`: the compiled model of `config` and its dataset's info."""
     keras.utils.set_random_seed(config["seed"])
     data = pipelines.info(config["dataset"])
+    config = dict(config, num_classes=_num_classes(config, data))
+    config = dict(config, replay_buffer_size=_replay_buffer_size(config, data))
     generator, discriminator = architectures.registry.ARCHITECTURES.build(
         config["architecture"], config, data
     )
@@ -116,31 +164,71 @@ def build_gan(config):
     return gan, data
 
 
-def train(config, logdir, extra_callbacks=()):
+def train(config, logdir, extra_callbacks=(), restart=False):
     """Trains the GAN described by `config`, writing everything under `logdir`.
 
+    A `logdir` holding a checkpoint resumes from its newest one, exactly: same step,
+    weights, optimizer states and noise stream, and the same data order (the
+    pipeline, seeded, skips the batches already used: its cost is reading them), on
+    to `config["steps"]`; TensorBoard events logged after that checkpoint are
+    removed, so every step is logged once. The run's `config.json` must match
+    `config` up to `run_directory.RESUMABLE_CHANGES`. `restart=True` moves an
+    earlier run aside (to `logdir/restarted-<time>/`) and starts over.
+
     `extra_callbacks` run beside the usual ones (e.g. to keep scores in memory).
+
+    Raises:
+        run_directory.RunDirectoryError: `logdir` is not writable, or holds a run of
+            another configuration.
+        callbacks.CheckpointError: its newest checkpoint is unreadable or another
+            model's.
+        callbacks.TrainingDiverged: a loss or weight became NaN or Inf (with
+            `config["divergence_guard"]`); the last good checkpoint stays the newest.
     """
-    os.makedirs(logdir, exist_ok=True)
-    config_lib.save(config, os.path.join(logdir, "config.json"))
-    gan, data = build_gan(config)
+    try:
+        gan, data = build_gan(config)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"The configuration does not build its networks and model: {error}"
+        ) from error
+    earlier_run = run_directory.prepare(logdir, config, restart)
+    log_every = min(config["log_every"], config["steps"])
+    checkpoint = callbacks.Checkpoint(
+        logdir, every_n_epochs=max(1, config["checkpoint_every"] // log_every)
+    )
+    step = checkpoint.restore(gan)
+    taken = _steps_taken(gan)
+    if taken % log_every:
+        raise run_directory.RunDirectoryError(
+            f"The run in {logdir!r} resumes at step {taken}, which log_every="
+            f"{log_every} does not divide: training continues in whole log "
+            f"periods. Resume with the log_every of that run, or one dividing {taken}."
+        )
+    run_directory.record(logdir, config)
+    if earlier_run:
+        removed = run_directory.purge_events(logdir, after=step if taken else -1)
+        if taken:
+            logging.info("Resuming %s at step %d; %d events logged after it removed; "
+                         "re-reading the %d batches already used (the data order).",
+                         logdir, step, removed, taken)
     image_size = config["image_size"] or data.default_size
     dataset = pipelines.load(
         config["dataset"],
-        batch_size=config["batch_size"] * config["d_steps"],
+        batch_size=config["batch_size"] * gan.minibatches_per_step,
         image_size=image_size,
         split=config["split"],
         data_dir=config["data_dir"],
         seed=config["seed"],
-    ).repeat()
+        with_labels=config["conditional"],
+    ).repeat().skip(taken)
 
-    log_every = min(config["log_every"], config["steps"])
     epochs = -(-config["steps"] // log_every)
     if epochs * log_every != config["steps"]:
         logging.warning("steps=%d is not a multiple of log_every=%d: training %d steps.",
                         config["steps"], log_every, epochs * log_every)
-    with callbacks.summary.writer(logdir).as_default():
-        tf.summary.text("config", config_lib.as_markdown(config), step=0)
+    if not taken:  # a resumed run keeps those of its start
+        with callbacks.summary.writer(logdir).as_default():
+            tf.summary.text("config", config_lib.as_markdown(config), step=0)
     logging.info("Training %s on %s (%s), %d steps; logdir %s; backend %s.",
                  config["model"], config["dataset"],
                  f"{image_size}x{image_size}" if data.point_dim is None else "2-D points",
@@ -161,28 +249,79 @@ def train(config, logdir, extra_callbacks=()):
         scores = [callbacks.GMMScores(
             logdir, data.name, samples=config["eval_samples"], every_n_epochs=eval_every,
         )] if config["eval_every"] > 0 else []
-    gan.fit(
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=log_every,
-        shuffle=False,  # the pipeline shuffles
-        verbose=0,
-        callbacks=[
-            callbacks.Progress(total_steps=epochs * log_every),
-            callbacks.Scalars(logdir),
-            samples,
-            callbacks.Checkpoint(logdir, every_n_epochs=max(1, config["checkpoint_every"] // log_every)),
-            callbacks.Hyperparameters(logdir, config),
-            *scores,
-            *extra_callbacks,
-        ],
-    )
+    if taken >= epochs * log_every:
+        logging.info("%s already holds step %d of %d: nothing left to train.",
+                     logdir, taken, epochs * log_every)
+    else:
+        try:
+            gan.fit(
+                dataset,
+                epochs=epochs,
+                initial_epoch=taken // log_every,
+                steps_per_epoch=log_every,
+                shuffle=False,  # the pipeline shuffles
+                verbose=0,
+                callbacks=[
+                    # First: a diverged state reaches no other callback.
+                    *([callbacks.DivergenceGuard()] if config["divergence_guard"] else []),
+                    callbacks.Progress(total_steps=epochs * log_every),
+                    callbacks.Scalars(logdir),
+                    samples,
+                    *([] if taken else [callbacks.Hyperparameters(logdir, config)]),
+                    *scores,
+                    *extra_callbacks,
+                    checkpoint,  # last: everything of its step is logged before it is saved
+                ],
+            )
+        except callbacks.TrainingDiverged as error:
+            saved = callbacks.checkpoint.checkpoints(checkpoint.directory)
+            kept = (f"The newest checkpoint, {saved[-1]}, holds the last good state; resuming "
+                    f"from it repeats the same steps, so start over with other settings "
+                    f"(--restart or another --logdir)." if saved else
+                    "No checkpoint was written before it.")
+            raise callbacks.TrainingDiverged(
+                f"{error} {kept}", error.step, error.quantity
+            ) from None
+        finally:
+            callbacks.summary.close(logdir)
     gan.generator.save(os.path.join(logdir, "generator.keras"))
     gan.discriminator.save(os.path.join(logdir, "discriminator.keras"))
     logging.info("Done. Samples: %s; generator: %s; TensorBoard: tensorboard --logdir %s",
                  os.path.join(logdir, "samples.png" if data.point_dim is None else "scatter.png"),
                  os.path.join(logdir, "generator.keras"), logdir)
     return gan
+
+
+def _steps_taken(gan):
+    """Training steps (dataset elements) behind `gan`: one per generator update, or per
+    critic update under WGAN's critic schedule."""
+    if getattr(gan, "critic_schedule", None) is not None:
+        return int(gan.d_optimizer.iterations)
+    return int(gan.g_optimizer.iterations)
+
+
+def _num_classes(config, data):
+    """The number of classes fed to the networks of a conditional run; None otherwise."""
+    if not config["conditional"]:
+        return None
+    split = config["split"] or data.train_split
+    if data.num_classes is None or not data.has_labels(split):
+        where = f"dataset {data.name!r}" if data.num_classes is None else (
+            f"split {split!r} of dataset {data.name!r}"
+        )
+        labelled = [name for name in pipelines.DATASETS if pipelines.info(name).num_classes]
+        raise ValueError(
+            f"conditional=true needs class labels, but {where} has none. Train on a "
+            f"labelled dataset ({', '.join(labelled)}) and split, or set conditional=false."
+        )
+    conditional = sorted(architectures.registry.CONDITIONAL)
+    if config["architecture"] not in conditional:
+        raise ValueError(
+            f"conditional=true, but architecture {config['architecture']!r} does not take "
+            f"class labels. Pick one that does ({', '.join(conditional)}), or set "
+            f"conditional=false."
+        )
+    return data.num_classes
 
 
 def _check_names(config):
@@ -193,6 +332,35 @@ def _check_names(config):
     if config["optimizer"] not in OPTIMIZERS:
         raise ValueError(
             f"Unknown optimizer {config['optimizer']!r}. Choose one of: {', '.join(OPTIMIZERS)}."
+        )
+
+
+def _replay_buffer_size(config, data):
+    """The configured replay buffer size, or the guide's, from the dataset and batch sizes."""
+    if not config["experience_replay"] or config["replay_buffer_size"] is not None:
+        return config["replay_buffer_size"]
+    split = config["split"] or data.train_split
+    if split not in data.splits:
+        raise ValueError(
+            f"experience_replay derives replay_buffer_size from the size of the split, "
+            f"unknown for {split!r}; set --replay_buffer_size."
+        )
+    return techniques.replay_buffer_size(data.splits[split], config["batch_size"])
+
+
+def _check_data_size(config):
+    """A split smaller than one training step's batch would make the repeated
+    pipeline empty: training would wait forever for a first batch."""
+    data = pipelines.info(config["dataset"])
+    split = config["split"] or data.train_split
+    examples = data.splits.get(split)
+    needed = config["batch_size"] * config["d_steps"]
+    if examples is not None and examples < needed:
+        raise ValueError(
+            f"The {split!r} split of {config['dataset']!r} has {examples} examples, fewer "
+            f"than one training step needs: batch_size × d_steps = {config['batch_size']} "
+            f"× {config['d_steps']} = {needed}. Lower --batch_size or --d_steps, or use a "
+            f"larger split."
         )
 
 

@@ -4,6 +4,7 @@ import numpy as np
 from keras import ops
 
 import pipelines
+from keras_edgan.techniques.latent_noise import numpy_latent_noise
 
 
 def stream_activations(extractor, batches, num_samples):
@@ -46,17 +47,19 @@ def stream_activations(extractor, batches, num_samples):
     )
 
 
-def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0):
+def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
+                      noise_distribution="normal"):
     """Yields `num_samples` generated images in batches (inference mode).
 
-    The noise z ~ N(0, noise_stddev²) comes from numpy's generator seeded with
-    `seed`, as in `GAN.generate`, so an evaluation never touches the training
-    noise stream and repeats exactly.
+    The noise z ~ N(0, noise_stddev²) (or U[−1, 1] with `noise_distribution`
+    "uniform") comes from numpy's generator seeded with `seed`, as in
+    `GAN.generate`, so an evaluation never touches the training noise stream and
+    repeats exactly.
     """
     rng = np.random.default_rng(seed)
     for start in range(0, num_samples, batch_size):
         size = min(batch_size, num_samples - start)
-        z = rng.normal(0.0, noise_stddev, (size, latent_dim)).astype("float32")
+        z = numpy_latent_noise(rng, (size, latent_dim), noise_distribution, noise_stddev)
         yield ops.convert_to_numpy(generator(z, training=False))
 
 

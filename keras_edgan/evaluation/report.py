@@ -52,6 +52,7 @@ class Report:
 
 def evaluate_generator(
     generator, latent_dim, extractor, real, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
+    noise_distribution="normal",
 ):
     """Scores `num_samples` images of `generator` against `real` statistics.
 
@@ -68,6 +69,7 @@ def evaluate_generator(
         real: `RealStatistics` of the real images.
         num_samples: generated images to score.
         noise_stddev: standard deviation of the noise.
+        noise_distribution: "normal" or "uniform" (U[−1, 1]), the GAN's.
         batch_size: images per generator and extractor call.
         seed: seed of the noise; the same seed gives the same samples.
 
@@ -76,7 +78,9 @@ def evaluate_generator(
     """
     features, logits = stream_activations(
         extractor,
-        generated_batches(generator, latent_dim, num_samples, noise_stddev, batch_size, seed),
+        generated_batches(
+            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
+        ),
         num_samples,
     )
     mean, covariance = metrics.moments(features)

@@ -7,10 +7,12 @@ from keras_edgan.losses.conditional_entropy_distance import (
 )
 from keras_edgan.losses.entropy import entropy
 from keras_edgan.losses.f_gan import F_DIVERGENCES, f_gan_discriminator_loss, f_gan_generator_loss
+from keras_edgan.losses.feature_matching import feature_matching_loss
 from keras_edgan.losses.gan_qp import gan_qp_discriminator_loss, gan_qp_generator_loss
 from keras_edgan.losses.gradient_normalization import gradient_normalized_scores
 from keras_edgan.losses.gradient_penalty import gradient_penalty
 from keras_edgan.losses.hinge import hinge_discriminator_loss, hinge_generator_loss
+from keras_edgan.losses.historical_averaging import historical_averaging_penalty
 from keras_edgan.losses.input_gradient_norm import random_interpolates, squared_input_gradient_norms
 from keras_edgan.losses.js_divergence import js_divergence
 from keras_edgan.losses.least_squares import (
@@ -26,6 +28,7 @@ from keras_edgan.losses.minimax import (
     minimax_discriminator_loss,
     minimax_generator_loss,
     non_saturating_generator_loss,
+    sigmoid_cross_entropy,
 )
 from keras_edgan.losses.relativistic import (
     relativistic_average_discriminator_loss,
@@ -50,12 +53,14 @@ __all__ = [
     "F_DIVERGENCES",
     "f_gan_discriminator_loss",
     "f_gan_generator_loss",
+    "feature_matching_loss",
     "gan_qp_discriminator_loss",
     "gan_qp_generator_loss",
     "gradient_normalized_scores",
     "gradient_penalty",
     "hinge_discriminator_loss",
     "hinge_generator_loss",
+    "historical_averaging_penalty",
     "js_divergence",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
@@ -69,6 +74,7 @@ __all__ = [
     "relativistic_average_generator_loss",
     "relativistic_discriminator_loss",
     "relativistic_generator_loss",
+    "sigmoid_cross_entropy",
     "soft_histogram",
     "soft_joint_histogram",
     "squared_input_gradient_norms",

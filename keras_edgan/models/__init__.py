@@ -10,6 +10,7 @@ from keras_edgan.models.gan_qp import GANQP
 from keras_edgan.models.gn_gan import GNGAN
 from keras_edgan.models.hinge import HingeGAN
 from keras_edgan.models.js_penalty import JSPenaltyGAN
+from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 from keras_edgan.models.lsgan import LSGAN
 from keras_edgan.models.mmgan import MMGAN
 from keras_edgan.models.nsgan import NSGAN
@@ -23,6 +24,6 @@ from keras_edgan.models.wgan_gp import WGANGP
 
 __all__ = [
     "BiPenaltyGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN", "HingeGAN",
-    "JSPenaltyGAN", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN", "SAGAN", "SNGAN", "VER",
-    "WGAN", "WGANDiv", "WGANGP", "mine_statistics_network", "registry",
+    "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
+    "SAGAN", "SNGAN", "VER", "WGAN", "WGANDiv", "WGANGP", "mine_statistics_network", "registry",
 ]

@@ -33,7 +33,7 @@ class BiPenaltyGAN(EDGAN):
         self.gp_weight = float(gp_weight)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = gradient_penalty(self.discriminator, real, fake, seed=self.seed_generator)
+        penalty = gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
         return super().discriminator_loss(real_logits, fake_logits, real, fake) + (
             self.gp_weight * penalty
         )

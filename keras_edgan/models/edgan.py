@@ -1,15 +1,13 @@
 """EDGAN: the GAN with a conditional-entropy-distance penalty on the generator."""
 
 from keras_edgan.losses.conditional_entropy_distance import conditional_entropy_distance
-from keras_edgan.losses.minimax import (
-    minimax_discriminator_loss,
-    non_saturating_generator_loss,
-)
+from keras_edgan.losses.minimax import non_saturating_generator_loss
 from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
+from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 
 
-class EDGAN(GAN):
+class EDGAN(LogisticDiscriminatorLoss, GAN):
     """Tan, Wang, Zhou, Zhang 2020, "GANs based on a penalty of a conditional
     entropy distance" (J. Software), Algorithm 1.
 
@@ -23,7 +21,8 @@ class EDGAN(GAN):
     `d_loss`, `g_loss` (which includes λρ) and `ced` (ρ itself).
 
     Args:
-        generator, discriminator, latent_dim, d_steps, noise_stddev, seed: see `GAN`.
+        generator, discriminator, latent_dim, d_steps, ...: see `GAN` (its
+            training techniques included).
         penalty_weight: λ of eq. 10 (the paper's best: 1, Table 3).
         bins, bandwidth, value_range: options of the CED estimator; `None` keeps
             its defaults.
@@ -64,13 +63,13 @@ class EDGAN(GAN):
             if value is not None
         }
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        return minimax_discriminator_loss(real_logits, fake_logits)
-
     def generator_loss(self, fake_logits, real, fake):
+        penalty, penalties = self.generator_penalty(real, fake)
+        return non_saturating_generator_loss(fake_logits) + penalty, penalties
+
+    def generator_penalty(self, real, fake):
         ced = conditional_entropy_distance(real, fake, **self.ced_options)
-        loss = non_saturating_generator_loss(fake_logits) + self.penalty_weight * ced
-        return loss, {"ced": ced}
+        return self.penalty_weight * ced, {"ced": ced}
 
 
 @registry.register("edgan")

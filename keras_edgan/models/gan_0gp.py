@@ -1,15 +1,13 @@
 """GAN-0GP: the standard GAN with a zero-centred gradient penalty (Thanh-Tung et al. 2019)."""
 
-from keras_edgan.losses.minimax import (
-    minimax_discriminator_loss,
-    non_saturating_generator_loss,
-)
+from keras_edgan.losses.minimax import non_saturating_generator_loss
 from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_gradient_penalty
 from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
+from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 
 
-class GAN0GP(GAN):
+class GAN0GP(LogisticDiscriminatorLoss, GAN):
     """Thanh-Tung, Tran and Venkatesh, "Improving generalization and stability of
     generative adversarial networks", ICLR 2019:
 
@@ -39,10 +37,10 @@ class GAN0GP(GAN):
         self.gp_weight = float(gp_weight)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = zero_centered_gradient_penalty(
-            self.discriminator, real, fake, seed=self.seed_generator
+        penalty = zero_centered_gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
+        return super().discriminator_loss(real_logits, fake_logits, real, fake) + (
+            self.gp_weight * penalty
         )
-        return minimax_discriminator_loss(real_logits, fake_logits) + self.gp_weight * penalty
 
     def generator_loss(self, fake_logits, real, fake):
         return non_saturating_generator_loss(fake_logits), {}

@@ -40,7 +40,7 @@ class GANQP(GAN):
         )
 
     def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.discriminator(real, training=True)
+        real_logits = self.critic(real, training=True)
         return gan_qp_generator_loss(real_logits, fake_logits), {}
 
 

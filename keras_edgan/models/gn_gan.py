@@ -36,7 +36,7 @@ class GNGAN(GAN):
     def normalized_scores(self, samples, scores):
         """f̂ of `samples`, whose critic outputs f are `scores`."""
         gradients = backend.input_gradient(
-            lambda x: self.discriminator(x, training=True), samples, self.discriminator.variables
+            lambda x: self.critic(x, training=True), samples, self.critic.variables
         )
         return gradient_normalized_scores(scores, gradients)
 

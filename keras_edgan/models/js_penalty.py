@@ -1,7 +1,6 @@
 """EDGAN's "With-JS-Penalty" baseline: the Jensen–Shannon divergence in place of CED."""
 
 from keras_edgan.losses.js_divergence import js_divergence
-from keras_edgan.losses.minimax import non_saturating_generator_loss
 from keras_edgan.models import registry
 from keras_edgan.models.edgan import EDGAN
 
@@ -28,9 +27,9 @@ class JSPenaltyGAN(EDGAN):
 
     penalty_names = ("js",)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_penalty(self, real, fake):
         js = js_divergence(real, fake, **self.ced_options)
-        return non_saturating_generator_loss(fake_logits) + self.penalty_weight * js, {"js": js}
+        return self.penalty_weight * js, {"js": js}
 
 
 @registry.register("js_penalty")

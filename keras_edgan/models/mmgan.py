@@ -1,11 +1,12 @@
 """MMGAN: the GAN of Goodfellow et al. 2014 with its original, saturating generator loss."""
 
-from keras_edgan.losses.minimax import minimax_discriminator_loss, minimax_generator_loss
+from keras_edgan.losses.minimax import minimax_generator_loss
 from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
+from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 
 
-class MMGAN(GAN):
+class MMGAN(LogisticDiscriminatorLoss, GAN):
     """Minimax GAN: L_D of EDGAN eq. 1, L_G of eq. 2 (Goodfellow et al. 2014).
 
     The generator minimizes E[log(1 − D(G(z)))], the value function itself, which
@@ -20,9 +21,6 @@ class MMGAN(GAN):
                 g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
     ```
     """
-
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        return minimax_discriminator_loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits, real, fake):
         return minimax_generator_loss(fake_logits), {}

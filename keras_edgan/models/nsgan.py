@@ -1,14 +1,12 @@
 """NSGAN: the GAN of Goodfellow et al. 2014 with the non-saturating generator loss."""
 
-from keras_edgan.losses.minimax import (
-    minimax_discriminator_loss,
-    non_saturating_generator_loss,
-)
+from keras_edgan.losses.minimax import non_saturating_generator_loss
 from keras_edgan.models import registry
 from keras_edgan.models.gan import GAN
+from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 
 
-class NSGAN(GAN):
+class NSGAN(LogisticDiscriminatorLoss, GAN):
     """Non-saturating GAN: L_D of EDGAN eq. 1, L_G of eq. 3 (Fedus et al.'s NSGAN).
 
     Example:
@@ -20,9 +18,6 @@ class NSGAN(GAN):
     gan.fit(images.batch(2 * 64, drop_remainder=True), epochs=1)
     ```
     """
-
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        return minimax_discriminator_loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits, real, fake):
         return non_saturating_generator_loss(fake_logits), {}

@@ -34,7 +34,7 @@ class RGAN(GAN):
         return relativistic_discriminator_loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.discriminator(real, training=True)
+        real_logits = self.critic(real, training=True)
         return relativistic_generator_loss(real_logits, fake_logits), {}
 
 
@@ -57,7 +57,7 @@ class RaGAN(GAN):
         return relativistic_average_discriminator_loss(real_logits, fake_logits)
 
     def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.discriminator(real, training=True)
+        real_logits = self.critic(real, training=True)
         return relativistic_average_generator_loss(real_logits, fake_logits), {}
 
 

@@ -79,7 +79,9 @@ class VER(GAN):
 
     Args:
         gan: the GAN to regularize (e.g. `NSGAN`, `WGANGP`, `EDGAN`); its networks,
-            `latent_dim`, `d_steps`, `noise_stddev` and objective are used.
+            `latent_dim`, objective (label smoothing and noisy labels included) and
+            the training techniques of its step (`GAN.training_options`: `d_steps`,
+            noise, instance noise, replay, ...) are used. It must be unconditional.
         mi_weight: λ of eq. 6.
         statistics_network: T, a `keras.Model` mapping `[samples, z]` to one score
             per pair; default `mine_statistics_network(...)` for the generator's
@@ -118,14 +120,15 @@ class VER(GAN):
                 f"which VER would skip. Wrap a GAN that only defines discriminator_loss and "
                 f"generator_loss (e.g. WGANGP rather than WGAN)."
             )
+        if gan.num_classes is not None:
+            raise ValueError(
+                "VER estimates I(G(z); z) with a statistics network of (sample, z) pairs, "
+                "which has no place for class labels: it wraps unconditional GANs only. "
+                "Build the wrapped GAN with num_classes=None."
+            )
         super().__init__(
-            gan.generator,
-            gan.discriminator,
-            gan.latent_dim,
-            d_steps=gan.d_steps,
-            noise_stddev=gan.noise_stddev,
-            seed=seed,
-            **kwargs,
+            gan.generator, gan.discriminator, gan.latent_dim, seed=seed,
+            **gan.training_options, **kwargs,
         )
         if not 0.0 < moving_average_rate <= 1.0:
             raise ValueError(
@@ -170,7 +173,19 @@ class VER(GAN):
     def generator_loss(self, fake_logits, real, fake):
         return self.gan.generator_loss(fake_logits, real, fake)
 
-    def _generator_update(self, real):
+    def generator_penalty(self, real, fake):
+        return self.gan.generator_penalty(real, fake)
+
+    def _generator_state(self):
+        # The statistics network's update is part of the generator update.
+        return [
+            *super()._generator_state(),
+            *self.statistics_network.variables,
+            *self.t_optimizer.variables,
+            self.marginal_average,
+        ]
+
+    def _generator_update(self, real, labels=None):
         n = ops.shape(real)[0]
         self._statistics_update(self.sample_noise(n))
 

@@ -51,8 +51,8 @@ class WGAN(GAN):
     def generator_loss(self, fake_logits, real, fake):
         return wasserstein_generator_loss(fake_logits), {}
 
-    def _discriminator_update(self, real):
-        loss = super()._discriminator_update(real)
+    def _discriminator_update(self, real, labels=None):
+        loss = super()._discriminator_update(real, labels)
         for variable in self.discriminator.trainable_variables:
             variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
         return loss

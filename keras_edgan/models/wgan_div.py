@@ -41,7 +41,7 @@ class WGANDiv(GAN):
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake):
         penalty = wasserstein_divergence_penalty(
-            self.discriminator, real, fake, power=self.p, seed=self.seed_generator
+            self.critic, real, fake, power=self.p, seed=self.seed_generator
         )
         return wasserstein_discriminator_loss(real_logits, fake_logits) + self.k * penalty
 

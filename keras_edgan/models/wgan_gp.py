@@ -41,7 +41,7 @@ class WGANGP(GAN):
         self.gp_weight = float(gp_weight)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = gradient_penalty(self.discriminator, real, fake, seed=self.seed_generator)
+        penalty = gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
         return wasserstein_discriminator_loss(real_logits, fake_logits) + self.gp_weight * penalty
 
     def generator_loss(self, fake_logits, real, fake):

@@ -1,0 +1,120 @@
+"""Checks of the training data against the GAN, before `fit` trains anything.
+
+A batch of the wrong shape, type or scale would otherwise fail deep inside a traced
+step with a backend's shape error, or, worse, train without failing: images in
+[0, 255] fed to a tanh generator's discriminator make a GAN that learns nothing.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+# Images are compared with the generator's tanh range [-1, 1]; resizing with
+# antialiasing overshoots it slightly.
+_RANGE_TOLERANCE = 0.05
+
+
+def checked_training_data(gan, data):
+    """Returns `data` to pass to `fit`, or raises a `ValueError` saying what to change
+    when it cannot train `gan`.
+
+    The images' shape after the batch axis must be the generator's output shape; they
+    must be floating point, finite, and image data must lie in [-1, 1] (the range of
+    the library's generators and of `pipelines.load`). An array is checked at once. A
+    `tf.data.Dataset` is never iterated here, since a new iterator would advance its
+    reshuffling and change the data order `fit` sees: its element spec and
+    cardinality are checked now, and its values batch by batch as `fit` reads them
+    (a min/max per batch), through a `map` that fails with the same messages.
+    """
+    if isinstance(data, tf.data.Dataset):
+        spec = _images(data.element_spec)
+        _check_spec(gan, spec.shape, spec.dtype)
+        check_batch_size(spec.shape[0], gan.minibatches_per_step)
+        if int(data.cardinality()) == 0:
+            raise ValueError(
+                "The training dataset yields no batch. Is it smaller than one batch "
+                "with drop_remainder=True? Each element must hold d_steps × m images "
+                f"(d_steps={gan.d_steps}); use a larger dataset or a smaller batch."
+            )
+        return data.map(_value_check(len(spec.shape)))
+    if data is not None and not callable(getattr(data, "__next__", None)):
+        images = np.asarray(_images(data))
+        _check_spec(gan, images.shape, images.dtype)
+        _check_range(np.all(np.isfinite(images)), images.ndim, images.min(), images.max())
+    return data
+
+
+def _value_check(rank):
+    def check(*element):
+        images = _images(element)
+        low, high = tf.reduce_min(images), tf.reduce_max(images)
+        finite = tf.reduce_all(tf.math.is_finite(images))
+        checked = tf.numpy_function(
+            lambda f, lo, hi: _check_range(f, rank, lo, hi) or np.bool_(True),
+            [finite, low, high], tf.bool,
+        )
+        with tf.control_dependencies([checked]):  # no batch passes before its check
+            images = tf.identity(images)
+        return (images, *element[1:]) if len(element) > 1 else images
+
+    return check
+
+
+def check_batch_size(batch, minibatches):
+    """A batch of `batch` images (None: unknown) must split into `minibatches` equal
+    minibatches (the d_steps of Algorithm 1)."""
+    if batch is not None and batch % minibatches:
+        raise ValueError(
+            f"A training batch of {batch} images cannot be split into "
+            f"d_steps={minibatches} equal minibatches. Batch the dataset at "
+            f"d_steps * m images (m = minibatch size), e.g. "
+            f"{minibatches * max(1, batch // minibatches)}, with drop_remainder=True."
+        )
+
+
+def _images(element):
+    return element[0] if isinstance(element, (tuple, list)) else element
+
+
+def _check_spec(gan, shape, dtype):
+    expected = tuple(gan.generator.output_shape[1:])
+    shape = tuple(shape)
+    if len(shape) != len(expected) + 1:
+        raise ValueError(
+            f"Training batches must have shape (batch, {', '.join(map(str, expected))}) "
+            f"like the generator's output; got rank {len(shape)} (shape {shape}). "
+            + ("Batch the dataset (dataset.batch(d_steps * m))."
+               if len(shape) == len(expected) else "")
+        )
+    mismatched = [
+        (axis, got, want) for axis, (got, want) in enumerate(zip(shape[1:], expected), 1)
+        if got is not None and want is not None and got != want
+    ]
+    if mismatched:
+        channels = len(expected) == 3 and mismatched[-1][0] == 3
+        raise ValueError(
+            f"Training images have shape {shape[1:]} but the generator makes {expected}. "
+            + ("The channel counts differ (grey vs RGB?): build the networks with "
+               f"channels={shape[-1]}, or convert the images. " if channels else
+               "Resize the images (pipelines.load(..., image_size=...)) or build the "
+               "networks for this size. ")
+        )
+    if not tf.as_dtype(dtype).is_floating:
+        raise ValueError(
+            f"Training images have dtype {tf.as_dtype(dtype).name}; expected float32 in "
+            "[-1, 1]. Scale them, e.g. tf.cast(x, 'float32') / 127.5 - 1 "
+            "(pipelines.load does this)."
+        )
+
+
+def _check_range(finite, rank, low, high):
+    if not finite:
+        raise ValueError("A training batch holds NaN or Inf values; clean the data.")
+    if rank == 4:
+        low, high = float(low), float(high)
+        if low < -1 - _RANGE_TOLERANCE or high > 1 + _RANGE_TOLERANCE:
+            hint = (" They look like [0, 255] pixels: use x / 127.5 - 1."
+                    if high > 2 and low >= 0 else "")
+            raise ValueError(
+                f"Training images must lie in [-1, 1], the range of the generator's tanh "
+                f"output; a batch spans [{low:.3g}, {high:.3g}].{hint}"
+            )

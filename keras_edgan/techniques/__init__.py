@@ -1,0 +1,46 @@
+"""Training techniques that compose with every GAN of `keras_edgan.models`.
+
+Each is one argument of `keras_edgan.models.GAN` (see its docstring for what the
+sources found about it); this package holds their building blocks: the noise of z and
+the truncation trick, noisy labels, instance noise, experience replay, feature
+matching's features, historical averaging, WGAN's critic schedule and the contract of
+class-conditional networks. Their losses are in `keras_edgan.losses`.
+"""
+
+from keras_edgan.techniques.conditional_commit import commit_if
+from keras_edgan.techniques.conditioning import (
+    BoundDiscriminator,
+    check_conditioning,
+    class_labels,
+)
+from keras_edgan.techniques.critic_schedule import critic_steps
+from keras_edgan.techniques.experience_replay import ExperienceReplay, replay_buffer_size
+from keras_edgan.techniques.feature_matching import feature_extractor
+from keras_edgan.techniques.historical_averaging import HistoricalAverage
+from keras_edgan.techniques.instance_noise import add_instance_noise, instance_noise_stddev
+from keras_edgan.techniques.latent_noise import (
+    NOISE_DISTRIBUTIONS,
+    latent_noise,
+    numpy_latent_noise,
+    truncated_normal,
+)
+from keras_edgan.techniques.noisy_labels import flip_targets
+
+__all__ = [
+    "BoundDiscriminator",
+    "ExperienceReplay",
+    "HistoricalAverage",
+    "NOISE_DISTRIBUTIONS",
+    "add_instance_noise",
+    "check_conditioning",
+    "class_labels",
+    "commit_if",
+    "critic_steps",
+    "feature_extractor",
+    "flip_targets",
+    "instance_noise_stddev",
+    "latent_noise",
+    "numpy_latent_noise",
+    "replay_buffer_size",
+    "truncated_normal",
+]

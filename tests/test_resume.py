@@ -1,0 +1,136 @@
+"""`train` resumes a run from its logdir exactly, restarts it on request, and refuses
+a logdir it cannot resume."""
+
+import glob
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+
+from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import run_directory
+from keras_edgan.cli.train import train
+
+N = 4  # steps before the interruption, and after it
+
+
+def tiny(**overrides):
+    """A few-second EDGAN run on mnist5k: log, sample and checkpoint every 2 steps."""
+    return config_lib.load(None, {
+        "width": 4, "latent_dim": 8, "batch_size": 8, "steps": 2 * N, "log_every": 2,
+        "sample_every": 2, "checkpoint_every": 2, **overrides,
+    })
+
+
+def state(gan):
+    return [ops.convert_to_numpy(v) for v in gan.variables + gan.optimizer.variables]
+
+
+def scalars(logdir):
+    """{tag: [(step, value), ...]} over every event file of `logdir`, in file order."""
+    found = {}
+    for path in sorted(glob.glob(os.path.join(logdir, "events.out.tfevents.*"))):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                if value.metadata.plugin_data.plugin_name == "scalars":
+                    number = float(tf.make_ndarray(value.tensor))
+                    found.setdefault(value.tag, []).append((event.step, number))
+    return found
+
+
+@pytest.mark.backends
+def test_resumed_run_equals_the_straight_run(tmp_path):
+    straight = train(tiny(), str(tmp_path / "straight"))
+    train(tiny(steps=N), str(tmp_path / "resumed"))
+    resumed = train(tiny(), str(tmp_path / "resumed"))  # same logdir, steps = 2N
+
+    assert int(resumed.g_optimizer.iterations) == 2 * N
+    # Same operations on the same numbers from the same data: the float32 values that
+    # the checkpoint stores are those in memory, so nothing may differ.
+    for a, b in zip(state(straight), state(resumed), strict=True):
+        np.testing.assert_array_equal(a, b)
+    logged = scalars(str(tmp_path / "resumed"))
+    assert logged == scalars(str(tmp_path / "straight"))
+    assert [step for step, _ in logged["losses/d_loss"]] == [2, 4, 6, 8]
+
+
+def test_events_after_the_checkpoint_are_removed_on_resume(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    # What a crash after step 6's scalars but before its checkpoint leaves behind.
+    writer = tf.summary.create_file_writer(logdir)
+    with writer.as_default():
+        for step in (5, 6):
+            tf.summary.scalar("losses/d_loss", 123.0, step=step)
+    writer.close()
+    newest = sorted(glob.glob(os.path.join(logdir, "events.out.tfevents.*")))[-1]
+    with open(newest, "ab") as file:
+        file.write(b"\x17\x00\x00")  # a record cut short by the crash
+
+    train(tiny(steps=3 * N), logdir)
+    steps = [step for step, _ in scalars(logdir)["losses/d_loss"]]
+    assert steps == list(range(2, 3 * N + 1, 2))
+    assert 123.0 not in [value for _, value in scalars(logdir)["losses/d_loss"]]
+
+
+def test_a_run_killed_before_its_first_checkpoint_starts_over(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=2), logdir)
+    shutil.rmtree(os.path.join(logdir, "checkpoints"))  # as if killed before the save
+    train(tiny(steps=2), logdir)
+    assert [step for step, _ in scalars(logdir)["losses/d_loss"]] == [2]
+    texts = [value.tag for path in glob.glob(os.path.join(logdir, "events.out.tfevents.*"))
+             for event in tf.compat.v1.train.summary_iterator(path)
+             for value in event.summary.value if value.tag == "config"]
+    assert texts == ["config"]
+
+
+def test_resume_allows_only_harmless_config_changes(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    with pytest.raises(run_directory.RunDirectoryError) as error:
+        train(tiny(width=8, lr_g=1e-3), logdir)
+    message = str(error.value)
+    assert "holds a run of another configuration" in message
+    assert "lr_g 0.0004 there, 0.001 now; width 4 there, 8 now" in message
+    assert "--restart" in message and "another --logdir" in message
+    with pytest.raises(run_directory.RunDirectoryError, match="log_every=3 does not divide"):
+        train(tiny(log_every=3), logdir)
+    with open(os.path.join(logdir, "config.json")) as file:
+        assert json.load(file) == tiny(steps=N)  # a refused resume changes nothing
+    # steps, sampling and checkpoint intervals may change; config.json follows.
+    train(tiny(steps=N + 2, sample_every=4, checkpoint_every=6), logdir)
+    with open(os.path.join(logdir, "config.json")) as file:
+        assert json.load(file)["steps"] == N + 2
+    before = scalars(logdir)
+    gan = train(tiny(steps=N + 2), logdir)  # a finished run: nothing more to train
+    assert int(gan.g_optimizer.iterations) == N + 2
+    assert scalars(logdir) == before
+
+
+def test_restart_moves_the_earlier_run_aside(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    gan = train(tiny(steps=2, width=8), logdir, restart=True)
+    assert int(gan.g_optimizer.iterations) == 2
+    (moved,) = glob.glob(os.path.join(logdir, "restarted-*"))
+    assert sorted(os.listdir(os.path.join(moved, "checkpoints"))) == [
+        "ckpt-0000002.weights.h5", "ckpt-0000004.weights.h5",
+    ]
+    with open(os.path.join(moved, "config.json")) as file:
+        assert json.load(file)["width"] == 4
+    assert [step for step, _ in scalars(moved)["losses/d_loss"]] == [2, 4]
+    assert [step for step, _ in scalars(logdir)["losses/d_loss"]] == [2]
+
+
+def test_unwritable_logdir_is_refused_before_training(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(run_directory.RunDirectoryError) as error:
+        train(tiny(), str(blocker / "run"))
+    assert f"Cannot write to the run directory '{blocker / 'run'}'" in str(error.value)
+    assert "Pass a --logdir you can write to" in str(error.value)

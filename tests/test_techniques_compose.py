@@ -1,0 +1,140 @@
+"""The training techniques together: their state in checkpoints, VER around them, and
+their configuration keys."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+
+from keras_edgan import callbacks, models
+from keras_edgan.cli import config as config_lib
+from keras_edgan.cli.train import build_gan
+
+N = 3  # training steps before and after the checkpoint
+
+TECHNIQUES = {
+    "nsgan": (models.NSGAN, dict(
+        d_steps=2, real_target=0.9, flip_rate=0.1, instance_noise=0.2, instance_noise_steps=4,
+        replay_buffer_size=3, historical_averaging=0.01, feature_matching=True,
+    )),
+    "wgan": (models.WGAN, dict(
+        d_steps=2, critic_schedule=1, instance_noise=0.2, replay_buffer_size=2,
+        historical_averaging=0.01, noise_distribution="uniform",
+    )),
+}
+
+
+def make_gan(name):
+    cls, options = TECHNIQUES[name]
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([
+        keras.Input((4,)), keras.layers.Dense(6), keras.layers.BatchNormalization(),
+        keras.layers.Activation("tanh"),
+    ])
+    discriminator = keras.Sequential(
+        [keras.Input((6,)), keras.layers.Dense(5, activation="relu"), keras.layers.Dense(1)]
+    )
+    gan = cls(generator, discriminator, latent_dim=4, seed=1, **options)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-2), g_optimizer=keras.optimizers.Adam(1e-2))
+    return gan
+
+
+def batches(gan, start, stop):
+    size = 4 * gan.minibatches_per_step
+    data = np.random.default_rng(0).uniform(-1, 1, (2 * N * size, 6)).astype("float32")
+    return (tf.data.Dataset.from_tensor_slices(data).batch(size, drop_remainder=True)
+            .skip(start).take(stop - start))
+
+
+def state(gan):
+    return [ops.convert_to_numpy(v) for v in gan.variables + gan.optimizer.variables]
+
+
+@pytest.mark.backends
+@pytest.mark.parametrize("name", sorted(TECHNIQUES))
+def test_resume_with_the_techniques_equals_training_straight_through(name, tmp_path):
+    straight = make_gan(name)
+    straight.fit(batches(straight, 0, 2 * N), epochs=1, verbose=0)
+
+    first = make_gan(name)
+    checkpoint = callbacks.Checkpoint(str(tmp_path))
+    first.fit(batches(first, 0, N), epochs=1, verbose=0, callbacks=[checkpoint])
+    step = int(first.g_optimizer.iterations)
+    resumed = make_gan(name)
+    resumed.load_weights(os.path.join(tmp_path, "checkpoints", f"ckpt-{step:07d}.weights.h5"))
+    resumed.fit(batches(resumed, N, 2 * N), epochs=1, verbose=0)
+
+    assert int(resumed.d_optimizer.iterations) == int(straight.d_optimizer.iterations) > 0
+    for a, b in zip(state(straight), state(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_ver_runs_the_wrapped_gan_techniques_and_commits_its_statistics_network_too():
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)])
+    discriminator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    base = models.WGANGP(generator, discriminator, latent_dim=2, d_steps=1, critic_schedule=0,
+                         instance_noise=0.1, historical_averaging=0.01)
+    gan = models.VER(base, seed=1)
+    assert gan.training_options == base.training_options
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    points = tf.data.Dataset.from_tensors(np.ones((8, 2), "float32")).repeat()
+    t_before = [ops.convert_to_numpy(v).copy() for v in gan.statistics_network.variables]
+    gan.fit(points, epochs=1, steps_per_epoch=99, verbose=0)  # n_critic(0) = 100
+    for v, b in zip(gan.statistics_network.variables, t_before):  # T's updates discarded
+        np.testing.assert_array_equal(ops.convert_to_numpy(v), b)
+    gan.fit(points, epochs=1, steps_per_epoch=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == int(gan.t_optimizer.iterations) == 1
+    assert int(gan.d_optimizer.iterations) == 100
+
+
+def test_config_keys_reach_every_model():
+    keras.utils.set_random_seed(0)
+    config = config_lib.load(None, dict(
+        latent_dim=4, d_steps=1, real_target=0.9, fake_target=0.1, flip_rate=0.05,
+        instance_noise=0.1, instance_noise_steps=50, experience_replay=True, replay_buffer_size=7,
+        feature_matching="true", historical_averaging=0.5, critic_schedule=25,
+        noise_distribution="uniform",
+    ))
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    discriminator = keras.Sequential(
+        [keras.Input((6,)), keras.layers.Dense(3), keras.layers.Dense(1)]
+    )
+    gan = models.registry.MODELS.build("edgan", generator, discriminator, config)
+    assert (gan.real_target, gan.fake_target, gan.flip_rate) == (0.9, 0.1, 0.05)
+    assert (gan.instance_noise, gan.instance_noise_steps) == (0.1, 50)
+    assert (gan.replay_buffer_size, gan.feature_matching) == (7, True)
+    assert gan.historical_averaging == 0.5
+    assert (gan.critic_schedule, gan.noise_distribution, gan.num_classes) == (25, "uniform", None)
+
+    wgan_config = dict(config, real_target=1.0, fake_target=0.0, flip_rate=0.0,
+                       feature_matching="hidden_layer_name")
+    with pytest.raises(ValueError, match="no layer 'hidden_layer_name'"):
+        models.registry.MODELS.build("wgan", generator, discriminator, wgan_config)
+    with pytest.raises(ValueError, match="replay_buffer_size is unset"):
+        models.registry.MODELS.build("nsgan", generator, discriminator,
+                                     dict(config, replay_buffer_size=None))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (dict(real_target=0.1, fake_target=0.2), "fake_target < real_target"),
+    (dict(flip_rate=0.5), "flip_rate must be in"),
+    (dict(instance_noise=-1.0), "instance_noise must be ≥ 0"),
+    (dict(critic_schedule=-2), "critic_schedule must be an integer ≥ 0"),
+    (dict(replay_buffer_size=0), "replay_buffer_size must be an integer ≥ 1"),
+    (dict(noise_distribution="gaussian"), "noise_distribution must be one of normal, uniform"),
+])
+def test_bad_technique_values_are_config_errors(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        config_lib.load(None, overrides)
+
+
+def test_train_sizes_the_replay_buffer_from_the_dataset():
+    config = config_lib.load(None, dict(
+        model="nsgan", width=4, latent_dim=8, batch_size=64, experience_replay=True,
+    ))
+    gan, data = build_gan(config)
+    assert gan.replay_buffer_size == 5000 // 64 == data.splits["train"] // 64
