@@ -13,7 +13,7 @@ from PIL import Image
 
 from keras_edgan.callbacks import SampleGrid
 from keras_edgan.cli import config as config_lib
-from keras_edgan.cli.train import build_gan
+from keras_edgan.cli.build import build_gan
 from keras_edgan.models import NSGAN
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

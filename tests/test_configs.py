@@ -11,7 +11,7 @@ from test_pipelines import mocked_tfds
 
 import pipelines
 from keras_edgan.cli import config as config_lib
-from keras_edgan.cli.train import build_gan
+from keras_edgan.cli.build import build_gan
 
 CONFIGS = sorted(config_lib.CONFIG_DIRECTORY.glob("*.toml"))
 # Reduced for a test; everything else as written in the file.

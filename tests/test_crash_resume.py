@@ -13,7 +13,8 @@ import pytest
 
 from keras_edgan import callbacks
 from keras_edgan.cli import config as config_lib
-from keras_edgan.cli.train import build_gan, train
+from keras_edgan.cli.build import build_gan
+from keras_edgan.cli.train import train
 from test_cli import REPO
 from test_resume import scalars, state
 

@@ -10,7 +10,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_edgan import callbacks
-from keras_edgan.cli.train import build_gan, train
+from keras_edgan.cli.build import build_gan
+from keras_edgan.cli.train import train
 from test_checkpoint import make_gan
 from test_cli import run_train
 from test_resume import tiny

@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from keras_edgan import architectures, models, optimizers
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import build
 from keras_edgan.cli import train as train_cli
 from keras_edgan.models import validation
 from test_cli import REPO
@@ -116,7 +117,7 @@ def test_a_latent_size_the_generator_does_not_take_is_named():
 def test_a_split_smaller_than_one_step_is_named_before_training():
     config = config_lib.load("mnist5k_cpu", {"batch_size": 4096})
     with pytest.raises(ValueError, match=r"has 5000 examples.*4096 × 2 = 8192"):
-        train_cli._check_data_size(config)
+        build.check_data_size(config)
 
 
 def test_parts_that_do_not_fit_together_fail_before_writing(tmp_path):

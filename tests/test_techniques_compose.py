@@ -11,7 +11,7 @@ from keras import ops
 
 from keras_edgan import callbacks, models
 from keras_edgan.cli import config as config_lib
-from keras_edgan.cli.train import build_gan
+from keras_edgan.cli.build import build_gan
 
 N = 3  # training steps before and after the checkpoint
 

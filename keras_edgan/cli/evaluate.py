@@ -21,11 +21,12 @@ import pipelines
 from keras_edgan import evaluation
 from keras_edgan.callbacks.checkpoint import checkpoints
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli.build import build_gan
 
 FLAGS = flags.FLAGS
-# `train` defines flags of the same names when a checkpoint is rebuilt with its
-# `build_gan`, after these are parsed and read: allow_override lets it, and the
-# defaults of None (applied in `evaluate`) are train's, whichever comes first.
+# `train` defines flags of these names too, and one process (a test session, a
+# notebook) may import both: allow_override lets it. Defaults of None: `evaluate`
+# applies its own (a run's dataset, split, ...), whichever module comes first.
 _SHARED = dict(default=None, allow_override=True)
 flags.DEFINE_string("checkpoint", None, "A generator .keras file, a train run directory "
                     "(its newest checkpoint) or a ckpt-*.weights.h5 file of a run.")
@@ -143,9 +144,6 @@ def load_generator(checkpoint):
                 f"{config_path} (train writes RUN/config.json and RUN/checkpoints/ckpt-*). "
                 f"Pass the run directory or a generator .keras file instead."
             )
-        # Imported here: it defines train's flags, which must not be parsed as ours.
-        from keras_edgan.cli.train import build_gan
-
         config = config_lib.load(config_path)
         gan, _ = build_gan(config)
         gan.load_weights(checkpoint)
