@@ -238,6 +238,18 @@ def _build(
     return generator, discriminator
 
 
+def _batch_norm(name):
+    # PyTorch's defaults (the paper ran in PyTorch): momentum 0.1 there is 0.9 here.
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+
+
+def _conv_bn(h, layer, filters, kernel_size, strides, name, use_bias, initializer):
+    """`layer` (Conv2D or Conv2DTranspose, "same" padding) then BatchNormalization."""
+    h = layer(filters, kernel_size, strides=strides, padding="same", use_bias=use_bias,
+              kernel_initializer=initializer, name=name)(h)
+    return _batch_norm(f"{name}_bn")(h)
+
+
 def _generator(
     base,
     stages,
@@ -249,22 +261,9 @@ def _generator(
     bias_before_normalization,
     name,
 ):
-    def batch_norm(name):
-        return keras.layers.BatchNormalization(
-            momentum=0.9, epsilon=1e-5, name=name
-        )
-
     def conv_bn_relu(h, layer, filters, kernel_size, strides, name):
-        h = layer(
-            filters,
-            kernel_size,
-            strides=strides,
-            padding="same",
-            use_bias=bias_before_normalization,
-            kernel_initializer=new_initializer(),
-            name=name,
-        )(h)
-        h = batch_norm(f"{name}_bn")(h)
+        h = _conv_bn(h, layer, filters, kernel_size, strides, name,
+                     bias_before_normalization, new_initializer())
         return keras.layers.ReLU(name=f"{name}_relu")(h)
 
     top_channels = width * 2**stages
@@ -275,7 +274,7 @@ def _generator(
         kernel_initializer=new_initializer(),
         name="project",
     )(z)
-    h = batch_norm("project_bn")(h)
+    h = _batch_norm("project_bn")(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     h = keras.layers.Reshape((base, base, top_channels), name="reshape")(h)
     for i in range(stages):
@@ -306,18 +305,8 @@ def _discriminator(
     name,
 ):
     def conv_bn_lrelu(h, filters, kernel_size, strides, layer_name):
-        h = keras.layers.Conv2D(
-            filters,
-            kernel_size,
-            strides=strides,
-            padding="same",
-            use_bias=bias_before_normalization,
-            kernel_initializer=new_initializer(),
-            name=layer_name,
-        )(h)
-        h = keras.layers.BatchNormalization(
-            momentum=0.9, epsilon=1e-5, name=f"{layer_name}_bn"
-        )(h)
+        h = _conv_bn(h, keras.layers.Conv2D, filters, kernel_size, strides, layer_name,
+                     bias_before_normalization, new_initializer())
         return keras.layers.LeakyReLU(0.2, name=f"{layer_name}_lrelu")(h)
 
     images = keras.Input((image_size, image_size, channels), name="images")
