@@ -44,7 +44,8 @@ def expected_generator_params(image_size, channels, latent_dim, width, opt):
 def expected_discriminator_params(image_size, channels, width, opt):
     _, n = STAGES[image_size]
     bias = not opt
-    total = conv_params(3, channels, width, bias=True)
+    # The first convolution has BN too: EDGAN §2.3's "conv 64 3 1 1 BN LReLU".
+    total = conv_params(3, channels, width, bias) + batch_norm_params(width)
     for i in range(n):
         c = width * 2**i
         total += conv_params(4, c, c, bias) + batch_norm_params(c)

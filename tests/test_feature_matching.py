@@ -7,7 +7,10 @@ import pytest
 import tensorflow as tf
 from keras import ops
 
+import pipelines
 from keras_edgan import backend, losses, models, techniques
+from keras_edgan.architectures import registry
+from keras_edgan.cli import config as config_lib
 
 W1 = np.array([[0.5, -1.0, 0.3], [0.2, 0.4, -0.7]], "float32")
 B1 = np.array([0.1, 0.0, -0.2], "float32")
@@ -31,7 +34,7 @@ def networks():
     return generator, discriminator
 
 
-def features(x):  # f = the input of D's last layer, in numpy
+def features(x):  # f = D's last multi-valued features, in numpy
     return np.maximum(x @ W1 + B1, 0.0)
 
 
@@ -63,6 +66,58 @@ def test_extractor_takes_the_penultimate_features_or_a_named_layer():
     )
     with pytest.raises(ValueError, match="no layer 'nope'. Its layers: hidden, relu, logit"):
         techniques.feature_extractor(discriminator, "nope")
+
+
+# The datasets of the architectures that do not build CIFAR-10 networks.
+DATASETS = {"pacgan_mlp": "ring", "pacgan_mnist": "mnist"}
+ARCHITECTURES = [(name, None) for name in registry.ARCHITECTURES.names()] + [
+    (name, 10) for name in sorted(registry.CONDITIONAL)
+]
+
+
+def values_per_example(tensor):
+    return int(np.prod(tensor.shape[1:]))
+
+
+@pytest.mark.parametrize(
+    "name, num_classes", ARCHITECTURES, ids=[f"{n}-{c or 'plain'}" for n, c in ARCHITECTURES]
+)
+def test_default_features_are_the_input_of_the_compression_layer(name, num_classes):
+    config = dict(config_lib.DEFAULTS, latent_dim=8, width=4, batch_size=4, num_classes=num_classes)
+    _, discriminator = registry.ARCHITECTURES.build(
+        name, config, pipelines.info(DATASETS.get(name, "cifar10"))
+    )
+    extractor = techniques.feature_extractor(discriminator)
+    # The compression layer is the last with weights; its output is one value per
+    # example, from which only reshapes lead to the logit (DCGAN's Flatten).
+    compression = [layer for layer in discriminator.layers if layer.weights][-1]
+    assert values_per_example(compression.output) == 1
+    assert extractor.output is compression.input
+    assert values_per_example(extractor.output) > 1
+
+    rng = np.random.default_rng(6)
+    inputs = [
+        np.arange(4, dtype="int32") % num_classes if "int" in x.dtype
+        else rng.uniform(-1, 1, (4, *x.shape[1:])).astype("float32")
+        for x in discriminator.inputs
+    ]
+    f = ops.convert_to_numpy(extractor(inputs[0] if len(inputs) == 1 else inputs))
+    assert f.shape == (4, *extractor.output.shape[1:])
+
+
+def test_default_features_need_one_multi_valued_tensor_before_the_output():
+    x, y = keras.Input((3,), name="x"), keras.Input((4,), name="y")
+    two = keras.Model(
+        [x, y],
+        keras.layers.Add()([keras.layers.Dense(1, name="a")(x), keras.layers.Dense(1)(y)]),
+        name="two",
+    )
+    with pytest.raises(ValueError, match="come from 'x', 'y'; one was expected"):
+        techniques.feature_extractor(two)
+    assert techniques.feature_extractor(two, "a").output_shape == (None, 1)
+    linear = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)], name="linear")
+    with pytest.raises(ValueError, match="'linear' has no layer between its inputs"):
+        techniques.feature_extractor(linear)
 
 
 @pytest.mark.backends

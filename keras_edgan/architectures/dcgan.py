@@ -37,10 +37,19 @@ def dcgan(
       channels, 3, stride 1) → BN → ReLU (the "311" layer); then
       Conv(`channels`, 3, stride 1) → tanh. For 32×32 and c = 64:
       512·4·4 → 256 → 128 → 64 → RGB.
-    - discriminator: Conv(c, 3, 1) → LeakyReLU(0.2); per stage `i`:
+    - discriminator: Conv(c, 3, 1) → BN → LeakyReLU(0.2); per stage `i`:
       Conv(c·2ⁱ, 4, 2) → BN → LeakyReLU(0.2) → Conv(c·2ⁱ⁺¹, 3, 1) → BN →
       LeakyReLU(0.2); then the compression layer, a Conv(1) whose kernel
       covers the whole final feature map.
+
+    The discriminator's first convolution has BN, unlike the DCGAN of
+    Radford et al., whose discriminator input layer has none: §2.3 explains
+    Fig. 2's notation with a discriminator layer, "conv 64 3 1 1 BN LReLU":
+    64 output channels, kernel 3, stride 1, padding 1,
+    "卷积操作之后执行批量标准化(BN)" (BN after the convolution), then
+    LeakyReLU. The discriminator's only 64-channel 3×3 stride-1 convolution
+    is its first, and §2.3 says DCGAN uses BN in both networks
+    ("在判别器和生成器中均使用批量标准化(BN)").
 
     The discriminator returns one logit per image, shape `(batch, 1)`. The
     paper's sigmoid output is sigmoid(logit); keras_edgan's losses apply it
@@ -121,13 +130,17 @@ def optimized_dcgan(
     - R311: the generator has no 3×3 stride-1 ("311") layers except the
       last one, which maps the features to `channels`.
     - SN_in_P: the discriminator's compression (penultimate) layer is
-      wrapped in `SpectralNorm`; the other layers keep BN.
+      wrapped in `SpectralNorm`; every other convolution, the first
+      included, is followed by BN: "将 SN 层加入到 Sigmoid 层的前一层,其余层
+      均使用 BN 层" (SN in the layer before the sigmoid, BN in all the other
+      layers, §2.3), and Fig. 2's "conv 64 3 1 1 BN LReLU" is the first
+      layer (see `dcgan`).
     - Orthogonal initialization in both networks.
     - No bias in layers followed by BN or spectral normalization, the
       compression layer included (a bias there has no effect, §2.3).
 
     For 32×32×3 images and `width=64` the generator has 3,837,379
-    parameters and the discriminator 2,939,905 (moving BN statistics and
+    parameters and the discriminator 2,940,097 (moving BN statistics and
     the power-iteration vector included).
 
     The discriminator returns one logit per image, shape `(batch, 1)`; the
@@ -310,15 +323,9 @@ def _discriminator(
         return keras.layers.LeakyReLU(0.2, name=f"{layer_name}_lrelu")(h)
 
     images = keras.Input((image_size, image_size, channels), name="images")
-    h = keras.layers.Conv2D(
-        width,
-        3,
-        strides=1,
-        padding="same",
-        kernel_initializer=new_initializer(),
-        name="conv_in",
-    )(images)
-    h = keras.layers.LeakyReLU(0.2, name="conv_in_lrelu")(h)
+    # EDGAN §2.3 gives this layer as "conv 64 3 1 1 BN LReLU"; Radford et al.'s
+    # DCGAN has no BN on the discriminator's input layer.
+    h = conv_bn_lrelu(images, width, 3, 1, "conv_in")
     for i in range(stages):
         h = conv_bn_lrelu(h, width * 2**i, 4, 2, f"down{i}")
         h = conv_bn_lrelu(h, width * 2 ** (i + 1), 3, 1, f"conv{i}")

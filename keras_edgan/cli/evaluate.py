@@ -3,11 +3,19 @@
     evaluate --checkpoint=runs/mnist5k_edgan_20250101-120000          # newest checkpoint of a run
     evaluate --checkpoint=runs/x/checkpoints/ckpt-0002000.weights.h5 --num_samples=10000
     evaluate --checkpoint=generator.keras --dataset=cifar10 --inception_path=/models/inception --json=scores.json
+    evaluate --reference --dataset=mnist5k                             # the real-data floor
 
 A run directory or a `ckpt-*.weights.h5` file is rebuilt from the run's
 `config.json` (as `train` wrote it); a `.keras` generator is loaded as is. The
 scores are named after the feature extractor: FID, IS and KID only with the
 reference Inception network (--inception_path or $KERAS_EDGAN_INCEPTION).
+
+--reference scores held-out real images instead of a generator, against real
+statistics of other images of the dataset: the floor of each distance (EDGAN's
+Table 6, "Real Datasets"). The held-out images are another split (--held_out_split,
+default test, else validation); mnist5k, a single split, holds out the last 100
+digits of each class (1,000, the MNIST classifier's test digits), and its real
+statistics come from the other 4,000.
 """
 
 import json
@@ -30,14 +38,23 @@ FLAGS = flags.FLAGS
 _SHARED = dict(default=None, allow_override=True)
 flags.DEFINE_string("checkpoint", None, "A generator .keras file, a train run directory "
                     "(its newest checkpoint) or a ckpt-*.weights.h5 file of a run.")
+flags.DEFINE_boolean("reference", False, "Score held-out real images instead of a generator: "
+                     "the real-data floor of each metric. Needs --dataset; no --checkpoint.")
+flags.DEFINE_string("held_out_split", None, "With --reference: the split of the held-out images "
+                    "(default: test, else validation; mnist5k: the last 100 digits of each "
+                    "class, the real statistics using the other 4,000).")
+flags.DEFINE_integer("image_size", help="With --reference: the side the real images are scored "
+                     "at (default: the dataset's); pass the generators' (32 for the paper's "
+                     "STL-10).", **_SHARED)
 flags.DEFINE_string("dataset", help="Real data (default: the run's dataset).", **_SHARED)
 flags.DEFINE_string("split", help="Split of the real data (default: the training split).",
                     **_SHARED)
 flags.DEFINE_string("data_dir", help="Directory of prepared TFDS datasets (see BUILD.md).",
                     **_SHARED)
-flags.DEFINE_integer("num_samples", 10_000, "Generated samples.")
-flags.DEFINE_integer("real_samples", None, "Real samples (default: num_samples, at most "
-                     "the split's size).")
+flags.DEFINE_integer("num_samples", 10_000, "Generated samples (with --reference: held-out "
+                     "images, at most as many as are held out).")
+flags.DEFINE_integer("real_samples", None, "Real samples of the statistics (default: "
+                     "num_samples, at most the split's size).")
 flags.DEFINE_string("extractor", help="Feature extractor: auto (the default), inception or "
                     "mnist-classifier. auto: Inception if a path is given, else the "
                     "dataset's own classifier (MNIST), named as such.", **_SHARED)
@@ -50,19 +67,45 @@ flags.DEFINE_float("noise_stddev", help="Standard deviation of z (default: the r
                    "else 1).", **_SHARED)
 flags.DEFINE_integer("batch_size", help="Images per generator and extractor call "
                      "(default 100).", **_SHARED)
-flags.DEFINE_integer("seed", help="Seed of the generated samples (default 0).", **_SHARED)
+flags.DEFINE_integer("seed", help="Seed of the generated samples (with --reference: of the "
+                     "held-out images' order) (default 0).", **_SHARED)
 flags.DEFINE_string("json", None, "Also write the scores to this JSON file.")
-flags.mark_flag_as_required("checkpoint")
+
+_COMMON = ("dataset", "split", "data_dir", "num_samples", "real_samples", "extractor",
+           "inception_path", "cache_dir", "batch_size", "seed")
+_GENERATOR_ONLY = ("checkpoint", "noise_stddev")
+_REFERENCE_ONLY = ("held_out_split", "image_size")
 
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    names = ("checkpoint", "dataset", "split", "data_dir", "num_samples", "real_samples",
-             "extractor", "inception_path", "cache_dir", "noise_stddev", "batch_size", "seed")
+    if FLAGS.reference:
+        given = [f"--{name}" for name in _GENERATOR_ONLY if FLAGS[name].value is not None]
+        if given:
+            raise app.UsageError(
+                f"--reference scores held-out real images, not a generator, but "
+                f"{' and '.join(given)} was given. Drop it, or drop --reference."
+            )
+        if FLAGS.dataset is None:
+            raise app.UsageError("--reference needs --dataset=NAME: the real images to score.")
+        names, function = _COMMON + _REFERENCE_ONLY, evaluate_reference
+    else:
+        if FLAGS.checkpoint is None:
+            raise app.UsageError(
+                "Nothing to score: pass --checkpoint=PATH (a generator) or --reference "
+                "--dataset=NAME (held-out real images, the real-data floor)."
+            )
+        given = [f"--{name}" for name in _REFERENCE_ONLY if FLAGS[name].value is not None]
+        if given:
+            raise app.UsageError(
+                f"{' and '.join(given)} applies only with --reference (held-out real images); "
+                f"a generator is scored at its own image size on --split. Drop it."
+            )
+        names, function = _COMMON + _GENERATOR_ONLY, evaluate
     options = {name: FLAGS[name].value for name in names if FLAGS[name].value is not None}
     try:
-        table, _ = evaluate(**options, json_path=FLAGS.json)
+        table, _ = function(**options, json_path=FLAGS.json)
     except (ValueError, FileNotFoundError) as error:
         raise app.UsageError(str(error)) from None
     print(table)
@@ -110,6 +153,72 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     step_text = "" if step is None else f" (step {step})"
     table = f"checkpoint: {source}{step_text}\ndataset: {meta.name} ({split})\n{report.table()}"
     return table, record
+
+
+def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
+                       num_samples=10_000, real_samples=None, extractor="auto",
+                       inception_path=None, cache_dir=None, image_size=None, batch_size=100,
+                       seed=0, json_path=None):
+    """Scores held-out real images of `dataset` as `evaluate` scores a generator.
+
+    The real statistics come from `split` and the held-out images from images
+    disjoint from them (see `evaluation.held_out_images`), so the scores are
+    the floor a generator of that data can reach with this extractor and
+    these sample counts.
+
+    Returns `(table, record)`: the text table `evaluate --reference` prints and
+    the record it writes to `json_path` if given: reference, dataset, split,
+    held_out_split, real_images, held_out_images (which images, in words),
+    extractor, real_samples, held_out_samples and {metric name: value} scores.
+    """
+    meta = pipelines.info(dataset)
+    evaluation.check_image_dataset(meta.name)
+    real_images, held_out = evaluation.held_out_images(meta.name, split, held_out_split)
+    real_samples = real_samples or min(num_samples, real_images.size or num_samples)
+    if real_images.size is not None and real_samples > real_images.size:
+        raise ValueError(
+            f"real_samples={real_samples}, but the real statistics' images ({meta.name} "
+            f"{real_images.description}) number {real_images.size}. Ask for at most that."
+        )
+    held_out_samples = min(num_samples, held_out.size or num_samples)
+    image_size = image_size or meta.default_size
+    feature_extractor = evaluation.get_extractor(extractor, meta.name, inception_path, cache_dir)
+    real = evaluation.real_statistics(
+        feature_extractor, meta.name, real_samples, image_size, split=real_images.split,
+        data_dir=data_dir, cache_dir=cache_dir, batch_size=batch_size, part=real_images.part,
+    )
+    batches = evaluation.real_batches(
+        meta.name, image_size, split=held_out.split, data_dir=data_dir, batch_size=batch_size,
+        seed=seed, part=held_out.part,
+    )
+    report = evaluation.evaluate_images(
+        batches, feature_extractor, real, held_out_samples, samples_name="held-out"
+    )
+    record = {
+        "reference": "held-out real images (real-data floor)", "dataset": meta.name,
+        "split": real_images.split, "held_out_split": held_out.split,
+        "real_images": real_images.description, "held_out_images": held_out.description,
+        "image_size": image_size, "extractor": report.extractor,
+        "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
+        "scores": report.scores,
+    }
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(record, f, indent=2)
+    lines = [
+        "reference: held-out real images scored against the real statistics (the real-data floor)",
+        f"dataset: {meta.name} ({image_size}x{image_size})",
+        f"real: {_counted(real_images, report.real_samples)}",
+        f"held-out: {_counted(held_out, report.generated_samples)}",
+        report.table(),
+    ]
+    return "\n".join(lines), record
+
+
+def _counted(images, count):
+    """`images` described with how many of them were used."""
+    total = "" if images.size is None else f" of {images.size}"
+    return f"{images.description} ({count}{total} images)"
 
 
 def load_generator(checkpoint):

@@ -82,7 +82,9 @@ flags.DEFINE_bool("experience_replay", None, "Experience replay: the discriminat
 flags.DEFINE_integer("replay_buffer_size", None, "Stored samples, and discriminator updates "
                      "between replays (default: dataset size // batch size, one per epoch).")
 flags.DEFINE_string("feature_matching", None, "Feature matching generator loss: 'true' for "
-                    "the input of the discriminator's last layer, or a discriminator layer name.")
+                    "the discriminator's last features with more than one value per image "
+                    "(the input of the layer that compresses them to the logit), or a "
+                    "discriminator layer name.")
 flags.DEFINE_float("historical_averaging", None, "Weight of the historical averaging "
                    "penalty on both networks (0: none).")
 flags.DEFINE_integer("critic_schedule", None, "WGAN's critic schedule: 100 critic updates "

@@ -8,12 +8,21 @@ Example:
 >>> real = evaluation.real_statistics(extractor, "mnist5k", 5000, image_size=28)
 >>> report = evaluation.evaluate_generator(gan.generator, gan.latent_dim, extractor, real, 5000)
 >>> print(report.table())
+
+Held-out real images, disjoint from the statistics' images and scored the same
+way, give the real-data floor of each distance:
+
+>>> real_images, held_out = evaluation.held_out_images("mnist5k")
+>>> real = evaluation.real_statistics(extractor, "mnist5k", real_images.size, 28, part=real_images.part)
+>>> batches = evaluation.real_batches("mnist5k", 28, part=held_out.part)
+>>> floor = evaluation.evaluate_images(batches, extractor, real, held_out.size, samples_name="held-out")
 """
 
 from keras_edgan.evaluation.activations import generated_batches, real_batches, stream_activations
 from keras_edgan.evaluation.cache import CACHE_ENV, cache_directory
 from keras_edgan.evaluation.extractor import FeatureExtractor, KerasExtractor
 from keras_edgan.evaluation.extractors import EXTRACTORS, get_extractor
+from keras_edgan.evaluation.held_out import RealImages, held_out_images
 from keras_edgan.evaluation.inception import (
     INCEPTION_ENV,
     InceptionExtractor,
@@ -29,7 +38,7 @@ from keras_edgan.evaluation.real_statistics import (
     check_image_dataset,
     real_statistics,
 )
-from keras_edgan.evaluation.report import Report, evaluate_generator, metric_names
+from keras_edgan.evaluation.report import Report, evaluate_generator, evaluate_images, metric_names
 
 __all__ = [
     "CACHE_ENV",
@@ -39,13 +48,16 @@ __all__ = [
     "InceptionExtractor",
     "InceptionNotFoundError",
     "KerasExtractor",
+    "RealImages",
     "RealStatistics",
     "Report",
     "cache_directory",
     "check_image_dataset",
     "evaluate_generator",
+    "evaluate_images",
     "generated_batches",
     "get_extractor",
+    "held_out_images",
     "metric_names",
     "mnist_classifier",
     "mnist_classifier_extractor",

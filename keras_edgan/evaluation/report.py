@@ -1,4 +1,5 @@
-"""Scores of a generator against real statistics, each named after its extractor."""
+"""Scores of a generator (or of held-out real images) against real statistics,
+each named after its extractor."""
 
 import dataclasses
 
@@ -29,17 +30,20 @@ class Report:
         scores: {metric name: value}, e.g. {"FID": 31.2, "IS": 6.1, "KID": 0.02}.
         extractor: the extractor's name.
         real_samples: real images behind the Fréchet and kernel distances.
-        generated_samples: generated images behind every score.
+        generated_samples: scored images behind every score.
+        samples_name: what the scored images are, the table's column:
+            "generated", or "held-out" for real images (`evaluate_images`).
     """
 
     scores: dict
     extractor: str
     real_samples: int
     generated_samples: int
+    samples_name: str = "generated"
 
     def table(self):
         """The scores as an aligned text table with their sample counts."""
-        rows = [("metric", "value", "real", "generated")]
+        rows = [("metric", "value", "real", self.samples_name)]
         for name, value in self.scores.items():
             # The classifier score uses no real images.
             real = "-" if name == "IS" or name.startswith("CS-") else str(self.real_samples)
@@ -76,13 +80,31 @@ def evaluate_generator(
     Returns:
         A `Report`.
     """
-    features, logits = stream_activations(
-        extractor,
-        generated_batches(
-            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
-        ),
-        num_samples,
+    batches = generated_batches(
+        generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
     )
+    return evaluate_images(batches, extractor, real, num_samples)
+
+
+def evaluate_images(batches, extractor, real, num_samples, samples_name="generated"):
+    """Scores the first `num_samples` images of `batches` against `real` statistics.
+
+    Example (the real-data floor, see `held_out_images`):
+
+    >>> batches = real_batches("mnist5k", 28, part="held-out")
+    >>> report = evaluate_images(batches, extractor, real, 1000, samples_name="held-out")
+
+    Args:
+        batches: an iterable of image batches (n, H, W, C) in [-1, 1].
+        extractor: the `FeatureExtractor` that computed `real`.
+        real: `RealStatistics` of the real images.
+        num_samples: images to score.
+        samples_name: what the images are, for the report's table.
+
+    Returns:
+        A `Report`.
+    """
+    features, logits = stream_activations(extractor, batches, num_samples)
     mean, covariance = metrics.moments(features)
     frechet, score, kernel = metric_names(extractor)
     scores = {
@@ -90,4 +112,4 @@ def evaluate_generator(
         score: metrics.classifier_score(logits),
         kernel: metrics.kernel_distance(real.features, features),
     }
-    return Report(scores, extractor.name, real.count, num_samples)
+    return Report(scores, extractor.name, real.count, num_samples, samples_name)

@@ -128,8 +128,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         feature_matching: Salimans et al. 2016, §3.1: the generator minimizes
             ‖E f(x) − E f(G(z))‖²₂ instead of the model's adversarial loss (its
             penalties, e.g. EDGAN's λρ, stay), f the features of a discriminator
-            layer: True takes the input of the discriminator's last layer, a string
-            names a layer (its output). None disables it.
+            layer: True takes its last features with more than one value per
+            example (the input of the layer compressing them to the logit), a
+            string names a layer (its output). None disables it.
         historical_averaging: weight w of Salimans et al.'s historical averaging
             (§3.3): each network's loss gets w·‖θ − (1/t)Σᵢθᵢ‖², the mean running
             over the weights it had at the start of each of its updates. 0
