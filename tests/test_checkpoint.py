@@ -3,6 +3,7 @@
 import os
 import shutil
 
+import h5py
 import keras
 import numpy as np
 import pytest
@@ -138,3 +139,24 @@ def test_a_nonfinite_state_is_never_saved(trained, tmp_path):
     checkpoint.set_model(gan)
     assert checkpoint.save() is None
     assert callbacks.checkpoint.checkpoints(checkpoint.directory) == paths
+
+
+def test_a_checkpoint_of_the_lagged_oadam_is_refused_with_its_cause(trained, tmp_path):
+    # keras_edgan's OAdam before Algorithm 1 was followed kept previous_momentum and
+    # previous_velocity besides m and v: 4 slots per weight after iterations and
+    # learning rate. Such a file is the current one with two more slots per weight.
+    import h5py
+
+    _, checkpoint, (_, newest) = saved_checkpoints(trained, tmp_path)
+    with h5py.File(newest, "r+") as file:
+        for group in ("d_optimizer/vars", "g_optimizer/vars"):
+            slots = len(file[group]) - 2
+            for index in range(slots):
+                source = file[f"{group}/{index + 2}"]
+                file.create_dataset(f"{group}/{slots + 2 + index}", data=source[()])
+    with pytest.raises(callbacks.CheckpointError) as error:
+        checkpoint.restore(make_gan())
+    message = str(error.value)
+    assert "earlier OAdam" in message and "step t−2" in message
+    assert "d_optimizer/vars" in message and "g_optimizer/vars" in message
+    assert "--restart" in message

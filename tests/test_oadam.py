@@ -1,4 +1,4 @@
-"""OAdam against a numpy transcription of Daskalakis et al.'s update rule."""
+"""OAdam against Algorithm 1 of Daskalakis, Ilyas, Syrgkanis and Zeng 2018, in numpy."""
 
 import keras
 import numpy as np
@@ -11,33 +11,32 @@ pytestmark = pytest.mark.backends
 SHAPES = [(3,), (4, 5), (2, 3, 2)]
 
 
-def reference_oadam(params, gradients, lr, beta_1, beta_2, epsilon):
-    """Transcription of the rule in DESIGN.md §OAdam, in float64.
+def algorithm_1(params, gradients, lr, beta_1, beta_2, epsilon):
+    """Optimistic Adam as Algorithm 1 of the paper writes it, in float64:
 
-    `params` is a list of arrays, `gradients` a list (over steps) of lists.
-    Returns the parameters after every step and the final state.
+        m_t = β1 m_{t-1} + (1 - β1) g_t          m̂_t = m_t / (1 - β1^t)
+        v_t = β2 v_{t-1} + (1 - β2) g_t²         v̂_t = v_t / (1 - β2^t)
+        θ_t = θ_{t-1} - 2η m̂_t/(√v̂_t + ε) + η m̂_{t-1}/(√v̂_{t-1} + ε)
+
+    with m̂_0 = 0. `params` is a list of arrays, `gradients` a list (over steps)
+    of lists. Returns the parameters after every step and the final (m, v).
     """
     params = [p.astype(np.float64) for p in params]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
-    m_prev = [np.zeros_like(p) for p in params]
-    v_prev = [np.zeros_like(p) for p in params]
+    previous = [np.zeros_like(p) for p in params]  # m̂_{t-1}/(√v̂_{t-1} + ε)
     history = []
-    for step, grads in enumerate(gradients):
-        t = step + 1
-        lr_t = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    for t, grads in enumerate(gradients, 1):
         for i, g in enumerate(grads):
-            m_t = beta_1 * m[i] + (1 - beta_1) * g
-            v_t = beta_2 * v[i] + (1 - beta_2) * g**2
-            params[i] = (
-                params[i]
-                - 2 * lr_t * m_t / (np.sqrt(v_t) + epsilon)
-                + lr_t * m_prev[i] / (np.sqrt(v_prev[i]) + epsilon)
-            )
-            m_prev[i], v_prev[i] = m[i], v[i]
-            m[i], v[i] = m_t, v_t
+            m[i] = beta_1 * m[i] + (1 - beta_1) * g
+            v[i] = beta_2 * v[i] + (1 - beta_2) * g**2
+            m_hat = m[i] / (1 - beta_1**t)
+            v_hat = v[i] / (1 - beta_2**t)
+            current = m_hat / (np.sqrt(v_hat) + epsilon)
+            params[i] = params[i] - 2 * lr * current + lr * previous[i]
+            previous[i] = current
         history.append([p.copy() for p in params])
-    return history, (m, v, m_prev, v_prev)
+    return history, (m, v)
 
 
 def make_problem(steps, seed=0):
@@ -59,12 +58,12 @@ def as_tensors(arrays):
     return [keras.ops.convert_to_tensor(a) for a in arrays]
 
 
-def test_matches_numpy_transcription_over_25_steps():
+def test_matches_algorithm_1_over_25_steps():
     lr, beta_1, beta_2, epsilon = 0.01, 0.5, 0.9, 1e-8
     params, gradients = make_problem(steps=25)
     variables = [keras.Variable(p) for p in params]
     optimizer = OAdam(lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
-    expected, (m, v, m_prev, v_prev) = reference_oadam(
+    expected, (m, v) = algorithm_1(
         params, gradients, lr, beta_1, beta_2, epsilon
     )
     for step, grads in enumerate(gradients):
@@ -77,12 +76,7 @@ def test_matches_numpy_transcription_over_25_steps():
     assert int(optimizer.iterations) == 25
     for i, variable in enumerate(variables):
         index = optimizer._get_variable_index(variable)
-        for slots, want in (
-            (optimizer._momentums, m),
-            (optimizer._velocities, v),
-            (optimizer._previous_momentums, m_prev),
-            (optimizer._previous_velocities, v_prev),
-        ):
+        for slots, want in ((optimizer._momentums, m), (optimizer._velocities, v)):
             np.testing.assert_allclose(
                 keras.ops.convert_to_numpy(slots[index]),
                 want[i],
@@ -91,8 +85,30 @@ def test_matches_numpy_transcription_over_25_steps():
             )
 
 
+def test_the_four_steps_of_the_issue_and_not_the_lagged_rule():
+    # Gradients (1, -2, 0.5, 3) at lr 0.01, β = (0.5, 0.9), from 0. By hand from
+    # Algorithm 1: step 1 moves by -2·lr·sign(g) = -0.02; step 2 has
+    # m̂_2 = -0.75/0.75 = -1, v̂_2 = 0.49/0.19 (m̂_2/√v̂_2 = -0.622700) and
+    # m̂_1/√v̂_1 = 1, so it moves by 0.02·0.622700 + 0.01 = +0.022454.
+    variable = keras.Variable(np.zeros(1, "float32"))
+    optimizer = OAdam(0.01, beta_1=0.5, beta_2=0.9)
+    positions = []
+    for g in (1.0, -2.0, 0.5, 3.0):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor([g]), variable)])
+        positions.append(float(keras.ops.convert_to_numpy(variable)[0]))
+    paper, _ = algorithm_1([np.zeros(1)], [[np.array([g])] for g in (1, -2, 0.5, 3)],
+                           0.01, 0.5, 0.9, 1e-8)
+    np.testing.assert_allclose(positions, [p[0][0] for p in paper], atol=1e-6)
+    np.testing.assert_allclose(positions[:2], [-0.02, -0.02 + 0.02 * 0.622700 + 0.01],
+                               atol=1e-5)
+    # The authors' code reads the moments of step t - 2: -0.0200, -0.0075, +0.0040,
+    # -0.0183. The paper's rule differs from step 2 on by far more than round-off.
+    assert abs(positions[1] - (-0.0075)) > 5e-3
+    assert abs(positions[2] - 0.0040) > 5e-3
+
+
 def test_first_step_moves_each_parameter_by_twice_the_learning_rate():
-    # At t = 1: lr_t·m_1/sqrt(v_1) = lr·g/|g| and the optimistic term is 0,
+    # At t = 1: m̂_1/sqrt(v̂_1) = g/|g| and the optimistic term is 0,
     # so each coordinate moves by 2·lr against the sign of its gradient
     # (up to epsilon = 1e-8, negligible against sqrt(v_1) ≈ 0.3·|g|).
     lr = 0.01
@@ -108,7 +124,7 @@ def test_first_step_moves_each_parameter_by_twice_the_learning_rate():
         )
 
 
-def test_optimistic_term_makes_it_differ_from_adam_from_step_three():
+def test_optimistic_term_makes_it_differ_from_adam_from_step_two():
     lr = 0.01
     params, gradients = make_problem(steps=3, seed=2)
     oadam_vars = [keras.Variable(p) for p in params]
@@ -121,8 +137,8 @@ def test_optimistic_term_makes_it_differ_from_adam_from_step_three():
         for o, a, p in zip(oadam_vars, adam_vars, params):
             o_step = keras.ops.convert_to_numpy(o) - p
             a_step = keras.ops.convert_to_numpy(a) - p
-            if step < 2:
-                # No optimistic term yet: steps are exactly twice Adam's.
+            if step < 1:
+                # No optimistic term yet: the step is exactly twice Adam's.
                 np.testing.assert_allclose(o_step, 2 * a_step, rtol=1e-4)
             else:
                 assert not np.allclose(o_step, 2 * a_step, rtol=1e-3)
@@ -190,21 +206,12 @@ def test_save_load_resumes_exactly(tmp_path):
     original_vars = model.optimizer.variables
     loaded_vars = loaded.optimizer.variables
     assert len(original_vars) == len(loaded_vars)
-    # iterations, learning rate, then 4 slots per trainable variable.
-    assert len(original_vars) == 2 + 4 * len(model.trainable_variables)
-    slot_kinds = (
-        "previous_momentum",
-        "previous_velocity",
-        "momentum",
-        "velocity",
-    )
+    # iterations, learning rate, then m and v per trainable variable.
+    assert len(original_vars) == 2 + 2 * len(model.trainable_variables)
     for original, restored in zip(original_vars, loaded_vars):
-        kind = next((k for k in slot_kinds if original.name.endswith(k)), None)
+        kind = next((k for k in ("momentum", "velocity") if original.name.endswith(k)), None)
         assert kind is None or restored.name.endswith(kind)
         value = keras.ops.convert_to_numpy(original)
-        if kind is not None and kind.startswith("previous"):
-            # Six steps in, the previous moments hold real state.
-            assert np.any(value != 0)
         np.testing.assert_array_equal(
             keras.ops.convert_to_numpy(restored), value
         )

@@ -21,7 +21,7 @@ class Checkpoint(keras.callbacks.Callback):
     """Saves the GAN's full state every `every_n_epochs` epochs and at the end.
 
     The file `logdir/checkpoints/ckpt-STEP.weights.h5` (STEP = generator updates) holds
-    both networks, every optimizer's variables (OAdam's previous moments included)
+    both networks, every optimizer's variables (OAdam's moments included)
     and the noise generator's state (the logged loss means restart with each epoch
     and need none). It is written to a temporary name, flushed to disk and renamed, so a crash or power loss during a
     save leaves the previous checkpoints intact; only the newest `keep` are kept. A
@@ -106,6 +106,15 @@ class Checkpoint(keras.callbacks.Callback):
                 f"Checkpoint {path} cannot be read ({error}): the file is truncated or "
                 f"corrupted. {remedy}"
             ) from None
+        if found != expected and _lagged_oadam(expected, found):
+            raise CheckpointError(
+                f"Checkpoint {path} was written by keras_edgan's earlier OAdam, whose "
+                f"optimistic term used the moments of step t−2 (one step behind "
+                f"Algorithm 1 of Daskalakis et al. 2018) and kept two more variables per "
+                f"weight ({', '.join(_lagged_oadam(expected, found))}). The corrected "
+                f"OAdam cannot continue that trajectory: start the run over (train "
+                f"--restart), or resume with the keras_edgan version that wrote it."
+            )
         if found != expected:
             raise CheckpointError(
                 f"Checkpoint {path} holds the state of another model: "
@@ -157,6 +166,24 @@ def _variable_shapes(path):
             if isinstance(item, h5py.Dataset) else None
         )
     return shapes
+
+
+def _lagged_oadam(expected, found):
+    """The optimizers in `found` holding 4 slots per weight where `expected` holds 2
+    (iterations and learning rate besides): the earlier OAdam's layout."""
+    def slot_counts(shapes):
+        counts = {}
+        for name in shapes:
+            group = name.rsplit("/", 1)[0]
+            if "optimizer" in group:
+                counts[group] = counts.get(group, 0) + 1
+        return counts
+
+    expected_counts, found_counts = slot_counts(expected), slot_counts(found)
+    return sorted(
+        group for group, count in found_counts.items()
+        if expected_counts.get(group, 0) > 2 and count - 2 == 2 * (expected_counts[group] - 2)
+    )
 
 
 def _differences(expected, found, shown=3):
