@@ -145,8 +145,6 @@ def test_a_checkpoint_of_the_lagged_oadam_is_refused_with_its_cause(trained, tmp
     # keras_edgan's OAdam before Algorithm 1 was followed kept previous_momentum and
     # previous_velocity besides m and v: 4 slots per weight after iterations and
     # learning rate. Such a file is the current one with two more slots per weight.
-    import h5py
-
     _, checkpoint, (_, newest) = saved_checkpoints(trained, tmp_path)
     with h5py.File(newest, "r+") as file:
         for group in ("d_optimizer/vars", "g_optimizer/vars"):
