@@ -9,6 +9,8 @@ import json
 import pathlib
 import tomllib
 
+from keras_edgan.losses.conditional_entropy_distance import DEFAULT_COUPLING
+from keras_edgan.losses.coupling import COUPLINGS
 from keras_edgan.techniques.latent_noise import NOISE_DISTRIBUTIONS
 
 DEFAULTS = {
@@ -29,6 +31,9 @@ DEFAULTS = {
     "noise_stddev": 1.0,
     "noise_distribution": "normal",
     "penalty_weight": 1.0,
+    "coupling": DEFAULT_COUPLING,
+    "bins": 32,
+    "bandwidth": 0.5,
     "gp_weight": 10.0,
     "clip_value": 0.01,
     "lsgan_a": 0.0,
@@ -146,6 +151,14 @@ def _check_values(config):
             raise ValueError(f"{key} must be in [0, 1); got {config[key]!r}.")
     if float(config["penalty_weight"]) < 0:
         raise ValueError(f"penalty_weight must be ≥ 0; got {config['penalty_weight']!r}.")
+    if config["coupling"] not in COUPLINGS:
+        raise ValueError(
+            f"coupling must be one of {', '.join(COUPLINGS)}; got {config['coupling']!r}."
+        )
+    if not isinstance(config["bins"], int) or isinstance(config["bins"], bool) or config["bins"] < 2:
+        raise ValueError(f"bins must be an integer ≥ 2; got {config['bins']!r}.")
+    if not float(config["bandwidth"]) > 0:
+        raise ValueError(f"bandwidth must be positive; got {config['bandwidth']!r}.")
     if float(config["gp_weight"]) < 0:
         raise ValueError(f"gp_weight must be ≥ 0; got {config['gp_weight']!r}.")
     for key in ("clip_value", "wgan_div_p", "qp_weight"):

@@ -23,6 +23,7 @@ from keras_edgan import callbacks
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli.build import build_gan, check_data_size, check_names
 from keras_edgan.cli import run_directory
+from keras_edgan.losses.coupling import COUPLINGS
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
@@ -55,6 +56,13 @@ flags.DEFINE_enum("noise_distribution", None, ["normal", "uniform"], "Distributi
                   "normal N(0, noise_stddev²) or uniform U[-1, 1] (DCGAN).")
 flags.DEFINE_float("penalty_weight", None, "λ of EDGAN's CED penalty (and of the JS penalty; "
                    "of the MI term of the *_ver models).")
+flags.DEFINE_enum("coupling", None, list(COUPLINGS), "How EDGAN's CED pairs real and "
+                  "generated samples for the joint histogram (keras_edgan.losses.coupling; "
+                  f"default {config_lib.DEFAULTS['coupling']}).")
+flags.DEFINE_integer("bins", None, "Histogram bins per variable of the CED (and JS) "
+                     "estimator (default 32).")
+flags.DEFINE_float("bandwidth", None, "Gaussian soft-binning kernel width of the CED (and "
+                   "JS) estimator, as a fraction of the bin spacing (default 0.5).")
 flags.DEFINE_float("gp_weight", None, "λ of the discriminator's gradient penalty "
                    "(bi_penalty, gan_0gp).")
 flags.DEFINE_float("clip_value", None, "wgan: bound c of the critic's weights.")

@@ -4,7 +4,8 @@ The conditional entropy distance of EDGAN (Tan et al., Journal of Software, 2020
 eq. 8 and 10) needs the joint distribution of the real variable X_E and the
 generated variable X̂_G, which the paper asks to estimate from empirical
 distributions without saying how. The estimator here is ours: the real and the
-generated minibatches are paired by index, each pair of corresponding values
+generated samples are paired (by index, or by a coupling of
+`keras_edgan.losses.coupling`), each pair of corresponding values
 (pixel, channel) is one draw of (X, Y), and the joint is a soft 2-D histogram,
 Gaussian (Parzen) soft-binning on fixed bins, as in the mutual information used
 for image registration. Each value `v` is spread over K bin centres `c_k`, evenly
@@ -76,11 +77,18 @@ def soft_histogram(values, bins=32, bandwidth=0.5, value_range=(-1.0, 1.0)):
     return ops.mean(weights, axis=0)
 
 
-def soft_joint_histogram(x, y, bins=32, bandwidth=0.5, value_range=(-1.0, 1.0)):
-    """Differentiable joint histogram of the values of two tensors paired by index.
+def soft_joint_histogram(
+    x, y, bins=32, bandwidth=0.5, value_range=(-1.0, 1.0), partners=None
+):
+    """Differentiable joint histogram of the values of two paired tensors.
 
-    `x` and `y` are flattened and their elements paired by position: element
-    `n` of `x` and element `n` of `y` are one draw of (X, Y). Each is
+    Without `partners`, `x` and `y` are flattened and their elements paired by
+    position: element `n` of `x` and element `n` of `y` are one draw of (X, Y).
+    `partners` pairs the samples (the leading axis) otherwise, and then the
+    values at the same position within a pair of samples: an int vector `p`
+    pairs `x[i]` with `y[p[i]]`; a row-stochastic matrix `P` (n, n) pairs
+    `x[i]` with `y[j]` with weight `P[i, j]` (see `keras_edgan.losses.coupling`).
+    Each value is
     soft-binned as in `soft_histogram`, and the joint is `A^T B / N`, entry
     (i, j) being the probability of X in bin i and Y in bin j. This is the
     joint F(x, y) of eq. (5) and (7) of Tan et al., "GANs based on a penalty
@@ -100,6 +108,7 @@ def soft_joint_histogram(x, y, bins=32, bandwidth=0.5, value_range=(-1.0, 1.0)):
         bandwidth: standard deviation of the Gaussian kernel, as a fraction of
             the bin spacing `(hi - lo) / bins`.
         value_range: `(lo, hi)`, the interval the bins cover.
+        partners: None, an int tensor (n,) or a float tensor (n, n), as above.
 
     Returns:
         Tensor of shape `(bins, bins)`, rows indexing X and columns Y,
@@ -111,6 +120,14 @@ def soft_joint_histogram(x, y, bins=32, bandwidth=0.5, value_range=(-1.0, 1.0)):
     _check_paired_shapes(x, y)
     x_weights = _soft_bin_weights(x, bins, bandwidth, value_range)
     y_weights = _soft_bin_weights(y, bins, bandwidth, value_range)
+    if partners is not None:
+        samples = ops.shape(y)[0]
+        per_sample = ops.reshape(y_weights, (samples, -1))
+        if len(ops.shape(partners)) == 1:
+            per_sample = ops.take(per_sample, partners, axis=0)
+        else:
+            per_sample = ops.matmul(ops.cast(partners, per_sample.dtype), per_sample)
+        y_weights = ops.reshape(per_sample, ops.shape(x_weights))
     draws = ops.cast(ops.shape(x_weights)[0], x_weights.dtype)
     return ops.matmul(ops.transpose(x_weights), y_weights) / draws
 

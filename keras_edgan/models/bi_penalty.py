@@ -43,5 +43,6 @@ class BiPenaltyGAN(EDGAN):
 def _bi_penalty_from_config(generator, discriminator, config):
     return BiPenaltyGAN(
         generator, discriminator, penalty_weight=config["penalty_weight"],
-        gp_weight=config["gp_weight"], **registry.common_options(config),
+        gp_weight=config["gp_weight"], **registry.ced_options(config),
+        **registry.common_options(config),
     )

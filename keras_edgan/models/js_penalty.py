@@ -14,7 +14,8 @@ class JSPenaltyGAN(EDGAN):
 
     estimated from the soft histograms of their values
     (`keras_edgan.losses.js_divergence`; `bins`, `bandwidth` and `value_range` as
-    for EDGAN). `fit` logs the divergence as `js`.
+    for EDGAN; a divergence of the two marginals needs no coupling, so `coupling`
+    is refused). `fit` logs the divergence as `js`.
 
     Example:
     ```python
@@ -27,6 +28,14 @@ class JSPenaltyGAN(EDGAN):
 
     penalty_names = ("js",)
 
+    def __init__(self, generator, discriminator, latent_dim, coupling=None, **kwargs):
+        if coupling is not None:
+            raise ValueError(
+                f"JSPenaltyGAN compares the marginal value histograms of the two batches, "
+                f"which needs no coupling; received coupling={coupling!r}. Leave it unset."
+            )
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+
     def generator_penalty(self, real, fake):
         js = js_divergence(real, fake, **self.ced_options)
         return self.penalty_weight * js, {"js": js}
@@ -36,5 +45,5 @@ class JSPenaltyGAN(EDGAN):
 def _js_penalty_from_config(generator, discriminator, config):
     return JSPenaltyGAN(
         generator, discriminator, penalty_weight=config["penalty_weight"],
-        **registry.common_options(config),
+        bins=config["bins"], bandwidth=config["bandwidth"], **registry.common_options(config),
     )

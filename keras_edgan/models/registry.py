@@ -33,6 +33,11 @@ def common_options(config):
     )
 
 
+def ced_options(config):
+    """The options of the conditional entropy distance estimator (EDGAN's ρ)."""
+    return dict(coupling=config["coupling"], bins=config["bins"], bandwidth=config["bandwidth"])
+
+
 def _replay_buffer_size(config):
     if not config["experience_replay"]:
         return 0
