@@ -65,11 +65,16 @@ MNIST_WIDTH, QUICK_MNIST_WIDTH = 16, 4
 GMM_VALUE_RANGE = {"ring": (-1.2, 1.2), "grid": (-4.2, 4.2)}
 
 FLAGS = flags.FLAGS
-flags.DEFINE_bool("quick", False, "Every row for a few steps on narrow networks, 200 "
-                  "evaluation samples: checks that everything runs, measures nothing.")
-flags.DEFINE_list("datasets", list(DATASETS), f"Datasets: {', '.join(DATASETS)}.")
-flags.DEFINE_list("rows", list(ROWS), f"Rows: {', '.join(ROWS)}.")
-flags.DEFINE_string("logdir", os.path.join("runs", "edgan_benchmark"), "Output directory.")
+
+
+def define_flags():
+    """The command's flags, defined when it runs: importing the module (the tests do,
+    beside `train`, whose flags share names) defines none."""
+    flags.DEFINE_bool("quick", False, "Every row for a few steps on narrow networks, 200 "
+                      "evaluation samples: checks that everything runs, measures nothing.")
+    flags.DEFINE_list("datasets", list(DATASETS), f"Datasets: {', '.join(DATASETS)}.")
+    flags.DEFINE_list("rows", list(ROWS), f"Rows: {', '.join(ROWS)}.")
+    flags.DEFINE_string("logdir", os.path.join("runs", "edgan_benchmark"), "Output directory.")
 
 
 def networks(dataset, quick):
@@ -200,4 +205,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    define_flags()
     app.run(main)
