@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from keras_edgan.benchmarks.edgan import COLUMNS, DATASETS, ROWS
 
@@ -36,3 +37,7 @@ def test_quick_run_produces_every_row(tmp_path):
     tables = (tmp_path / "tables.md").read_text()
     for row in ROWS:
         assert tables.count(f"| {row} |") == len(DATASETS)
+    for dataset in DATASETS:
+        with Image.open(tmp_path / f"{dataset}.png") as strip:
+            with Image.open(tmp_path / dataset / f"{next(iter(ROWS))}_seed0.png") as one:
+                assert strip.size == (len(ROWS) * one.size[0], one.size[1])

@@ -22,7 +22,9 @@ where mode collapse is visible:
 
 Every row is one model class of `keras_edgan.models` with only the penalty changed;
 each trains `seeds` times (one for the λ sweep) and reports mean ± standard
-deviation and wall time. Results go to `<logdir>/tables.md` and `results.json`.
+deviation and wall time. Results go to `<logdir>/tables.md` and `results.json`;
+what each row draws (64 digits, or 2,500 points over the mixture) to
+`<logdir>/<dataset>.png`, a picture per row.
 """
 
 import json
@@ -33,11 +35,16 @@ import keras
 import numpy as np
 from absl import app, flags, logging
 
+from PIL import Image
+
 import pipelines
 from keras_edgan import architectures, evaluation, models, optimizers
+from keras_edgan.callbacks.sample_grid import image_grid
+from keras_edgan.callbacks.scatter_plot import scatter_image
 from keras_edgan.losses.conditional_entropy_distance import DEFAULT_COUPLING
 from keras_edgan.losses.coupling import COUPLINGS
 from keras_edgan.metrics import gmm_scores
+from pipelines import gmm
 
 DATASETS = ("mnist5k", "ring", "grid")
 
@@ -132,7 +139,29 @@ def run(dataset, row, seed, budget, quick, scorer):
     gan.fit(data, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
     scores = scorer(gan)
-    return {"scores": scores, "seconds": seconds, "steps": int(gan.g_optimizer.iterations)}
+    return {"scores": scores, "seconds": seconds, "steps": int(gan.g_optimizer.iterations),
+            "picture": picture(dataset, gan)}
+
+
+def picture(dataset, gan):
+    """What the generator draws: 8×8 digits, or 2,500 points over the mixture."""
+    if dataset == "mnist5k":
+        return image_grid(gan.generate(64, seed=2), rows=8).repeat(3, axis=-1)
+    real, _ = gmm.sample(dataset, 2500, seed=2)
+    limits = (GMM_VALUE_RANGE[dataset][0] * 1.2, GMM_VALUE_RANGE[dataset][1] * 1.2)
+    return scatter_image(real, gan.generate(2500, seed=2), limits=limits, size=2.24)
+
+
+def save_pictures(logdir, dataset, results):
+    """`<logdir>/<dataset>.png`: the first seed's picture of every row, left to right in
+    the table's order, each run's own in `<logdir>/<dataset>/<row>_seed<k>.png`."""
+    os.makedirs(os.path.join(logdir, dataset), exist_ok=True)
+    for row, runs in results.items():
+        for seed, result in enumerate(runs):
+            Image.fromarray(result["picture"]).save(
+                os.path.join(logdir, dataset, f"{row}_seed{seed}.png"))
+    strip = np.concatenate([runs[0]["picture"] for runs in results.values()], axis=1)
+    Image.fromarray(strip).save(os.path.join(logdir, f"{dataset}.png"))
 
 
 def scorer_for(dataset, budget):
@@ -191,10 +220,16 @@ def main(argv):
                 logging.info("    %s in %.0f s", result["scores"], result["seconds"])
                 results[dataset][row].append(result)
     total = time.perf_counter() - start
+    for dataset, rows in results.items():
+        save_pictures(FLAGS.logdir, dataset, rows)
+        for runs in rows.values():
+            for result in runs:
+                del result["picture"]
     report = "\n\n".join(
         [f"EDGAN ablation ({'quick' if FLAGS.quick else 'full'}), backend "
          f"{keras.backend.backend()}, {total / 60:.1f} min in all; steps per run "
-         f"{budget['steps']}, default coupling {DEFAULT_COUPLING}."]
+         f"{budget['steps']}, default coupling {DEFAULT_COUPLING}. Pictures, left to right "
+         f"in the tables' row order: " + ", ".join(f"{d}.png" for d in results) + "."]
         + [table(dataset, rows) for dataset, rows in results.items()]
     )
     print(report, flush=True)
