@@ -423,3 +423,14 @@ def test_an_unknown_coupling_is_a_clear_error():
     with pytest.raises(ValueError, match="`coupling` must be one of 'index', 'nearest', "
                                          "'sinkhorn'.*received coupling='optimal'"):
         conditional_entropy_distance(batch, batch, coupling="optimal")
+
+
+@pytest.mark.backends
+def test_float64_batches_are_histogrammed_in_float64():
+    # keras.backend.result_type(float64, "float32") is float32 on JAX and torch; the
+    # estimator must not lose float64 precision there.
+    batch = uniform_batch(0, (4, 3)).astype("float64")
+    if keras.backend.standardize_dtype(keras.ops.convert_to_tensor(batch).dtype) != "float64":
+        pytest.skip("this backend holds no float64 tensors (JAX without JAX_ENABLE_X64=1; "
+                    "test_backend_equivalence runs JAX in float64)")
+    assert keras.backend.standardize_dtype(soft_histogram(batch).dtype) == "float64"

@@ -136,8 +136,9 @@ def _soft_bin_weights(values, bins, bandwidth, value_range):
     """(N, bins) Gaussian soft-bin weights of the flattened values, rows summing to 1."""
     _check_binning(bins, bandwidth, value_range)
     values = ops.convert_to_tensor(values)
-    # Entropies summed over many bins lose accuracy in half precision.
-    dtype = backend.result_type(backend.standardize_dtype(values.dtype), "float32")
+    # Entropies summed over many bins lose accuracy in half precision; float64 stays
+    # float64 (keras.backend.result_type(float64, "float32") is float32 on JAX and torch).
+    dtype = "float64" if backend.standardize_dtype(values.dtype) == "float64" else "float32"
     values = ops.reshape(ops.cast(values, dtype), (-1, 1))
     low, high = float(value_range[0]), float(value_range[1])
     spacing = (high - low) / bins
