@@ -64,8 +64,9 @@ ROWS = {
        for w in (0.1, 5.0, 10.0)},
 }
 
-# The CPU budget of the full run (about 2 hours on 2 cores) and of --quick.
-FULL = dict(steps={"mnist5k": 1000, "ring": 2000, "grid": 2000}, seeds=3, samples=2000)
+# The CPU budget of the full run (about 85 minutes on 2 cores: the digits train at about
+# 10 generator steps/s, the mixtures at about 100) and of --quick.
+FULL = dict(steps={"mnist5k": 1500, "ring": 3000, "grid": 3000}, seeds=3, samples=2000)
 QUICK = dict(steps={"mnist5k": 4, "ring": 4, "grid": 4}, seeds=1, samples=200)
 MNIST_WIDTH, QUICK_MNIST_WIDTH = 16, 4
 # The histogram range of the penalty on each mixture: its means ± 4σ.
@@ -152,15 +153,10 @@ def picture(dataset, gan):
     return scatter_image(real, gan.generate(2500, seed=2), limits=limits, size=2.24)
 
 
-def save_pictures(logdir, dataset, results):
-    """`<logdir>/<dataset>.png`: the first seed's picture of every row, left to right in
-    the table's order, each run's own in `<logdir>/<dataset>/<row>_seed<k>.png`."""
-    os.makedirs(os.path.join(logdir, dataset), exist_ok=True)
-    for row, runs in results.items():
-        for seed, result in enumerate(runs):
-            Image.fromarray(result["picture"]).save(
-                os.path.join(logdir, dataset, f"{row}_seed{seed}.png"))
-    strip = np.concatenate([runs[0]["picture"] for runs in results.values()], axis=1)
+def save_pictures(logdir, dataset, rows):
+    """`<logdir>/<dataset>.png`: the first seed's picture of every row so far, left to
+    right in the table's order; each run's own is `<logdir>/<dataset>/<row>_seed<k>.png`."""
+    strip = np.concatenate([runs[0]["picture"] for runs in rows.values() if runs], axis=1)
     Image.fromarray(strip).save(os.path.join(logdir, f"{dataset}.png"))
 
 
@@ -198,6 +194,26 @@ def table(dataset, results):
     return "\n".join(lines)
 
 
+def write(logdir, results, budget, seconds, quick, finished):
+    """tables.md and results.json of the runs so far: a stopped benchmark keeps them."""
+    report = "\n\n".join(
+        [f"EDGAN ablation ({'quick' if quick else 'full'}{'' if finished else ', unfinished'}), "
+         f"backend {keras.backend.backend()}, {seconds / 60:.1f} min in all; steps per run "
+         f"{budget['steps']}, default coupling {DEFAULT_COUPLING}. Pictures, left to right "
+         f"in the tables' row order: " + ", ".join(f"{d}.png" for d in results) + "."]
+        + [table(dataset, {row: runs for row, runs in rows.items() if runs})
+           for dataset, rows in results.items()]
+    )
+    with open(os.path.join(logdir, "tables.md"), "w") as f:
+        f.write(report + "\n")
+    plain = {dataset: {row: [{k: v for k, v in run.items() if k != "picture"} for run in runs]
+                       for row, runs in rows.items()} for dataset, rows in results.items()}
+    with open(os.path.join(logdir, "results.json"), "w") as f:
+        json.dump({"quick": quick, "finished": finished, "seconds": seconds,
+                   "results": plain}, f, indent=1)
+    return report
+
+
 def main(argv):
     del argv
     unknown = sorted(set(FLAGS.datasets) - set(DATASETS)) + sorted(set(FLAGS.rows) - set(ROWS))
@@ -205,10 +221,10 @@ def main(argv):
         raise app.UsageError(f"Unknown dataset or row {unknown}; datasets: "
                              f"{', '.join(DATASETS)}; rows: {', '.join(ROWS)}.")
     budget = QUICK if FLAGS.quick else FULL
-    os.makedirs(FLAGS.logdir, exist_ok=True)
     start = time.perf_counter()
     results = {}
     for dataset in [d for d in DATASETS if d in FLAGS.datasets]:
+        os.makedirs(os.path.join(FLAGS.logdir, dataset), exist_ok=True)
         scorer = scorer_for(dataset, budget)
         results[dataset] = {}
         for row in [r for r in ROWS if r in FLAGS.rows]:
@@ -218,25 +234,14 @@ def main(argv):
                 logging.info("=== %s, %s, seed %d", dataset, row, seed)
                 result = run(dataset, row, seed, budget, FLAGS.quick, scorer)
                 logging.info("    %s in %.0f s", result["scores"], result["seconds"])
+                Image.fromarray(result["picture"]).save(
+                    os.path.join(FLAGS.logdir, dataset, f"{row}_seed{seed}.png"))
                 results[dataset][row].append(result)
-    total = time.perf_counter() - start
-    for dataset, rows in results.items():
-        save_pictures(FLAGS.logdir, dataset, rows)
-        for runs in rows.values():
-            for result in runs:
-                del result["picture"]
-    report = "\n\n".join(
-        [f"EDGAN ablation ({'quick' if FLAGS.quick else 'full'}), backend "
-         f"{keras.backend.backend()}, {total / 60:.1f} min in all; steps per run "
-         f"{budget['steps']}, default coupling {DEFAULT_COUPLING}. Pictures, left to right "
-         f"in the tables' row order: " + ", ".join(f"{d}.png" for d in results) + "."]
-        + [table(dataset, rows) for dataset, rows in results.items()]
-    )
-    print(report, flush=True)
-    with open(os.path.join(FLAGS.logdir, "tables.md"), "w") as f:
-        f.write(report + "\n")
-    with open(os.path.join(FLAGS.logdir, "results.json"), "w") as f:
-        json.dump({"quick": FLAGS.quick, "seconds": total, "results": results}, f, indent=1)
+                save_pictures(FLAGS.logdir, dataset, results[dataset])
+                write(FLAGS.logdir, results, budget, time.perf_counter() - start,
+                      FLAGS.quick, finished=False)
+    print(write(FLAGS.logdir, results, budget, time.perf_counter() - start, FLAGS.quick,
+                finished=True), flush=True)
 
 
 if __name__ == "__main__":
