@@ -64,8 +64,9 @@ ROWS = {
        for w in (0.1, 5.0, 10.0)},
 }
 
-# The CPU budget of the full run (about 85 minutes on 2 cores: the digits train at about
-# 10 generator steps/s, the mixtures at about 100) and of --quick.
+# The CPU budget of the full run (119 minutes measured on 2 cores, partly beside a test
+# run: the digits train at about 10 generator steps/s, the mixtures at about 100) and of
+# --quick.
 FULL = dict(steps={"mnist5k": 1500, "ring": 3000, "grid": 3000}, seeds=3, samples=2000)
 QUICK = dict(steps={"mnist5k": 4, "ring": 4, "grid": 4}, seeds=1, samples=200)
 MNIST_WIDTH, QUICK_MNIST_WIDTH = 16, 4
