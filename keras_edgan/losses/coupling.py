@@ -23,8 +23,8 @@ from keras import ops
 COUPLINGS = ("index", "nearest", "sinkhorn")
 
 # ε of the entropic plan, as a fraction of the mean pairwise cost, and the number of
-# Sinkhorn iterations. On (64, 28, 28, 1) digit batches these give a plan whose rows
-# put 0.9 or more of their mass on one partner, like the optimal assignment, while
+# Sinkhorn iterations. Between two batches of 64 embedded digits the plan's rows put a
+# median 0.77 (least 0.25) of their mass on one partner: close to an assignment, and
 # 50 iterations in log domain stay cheap next to the networks.
 SINKHORN_EPSILON = 0.02
 SINKHORN_ITERATIONS = 50
