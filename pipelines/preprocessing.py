@@ -12,10 +12,7 @@ Example:
 (TensorShape([32, 32, 3]), tf.float32)
 """
 
-from __future__ import annotations
-
 import functools
-from collections.abc import Callable
 
 import tensorflow as tf
 
@@ -26,7 +23,7 @@ import tensorflow as tf
 CELEB_A_CROP = 108
 
 
-def rescale(image) -> tf.Tensor:
+def rescale(image):
     """Maps uint8 [0, 255] to float32 [-1, 1] exactly as `x / 127.5 - 1`."""
     image = tf.convert_to_tensor(image)
     if image.dtype != tf.uint8:
@@ -37,7 +34,7 @@ def rescale(image) -> tf.Tensor:
     return tf.cast(image, tf.float32) / 127.5 - 1.0
 
 
-def center_crop(image, height: int, width: int) -> tf.Tensor:
+def center_crop(image, height, width):
     """Crops the centred `height` x `width` window (offsets rounded down)."""
     shape = tf.shape(image)
     top = (shape[0] - height) // 2
@@ -45,14 +42,14 @@ def center_crop(image, height: int, width: int) -> tf.Tensor:
     return tf.image.crop_to_bounding_box(image, top, left, height, width)
 
 
-def center_square_crop(image) -> tf.Tensor:
+def center_square_crop(image):
     """Crops the centred square whose side is the image's shorter side."""
     shape = tf.shape(image)
     side = tf.minimum(shape[0], shape[1])
     return center_crop(image, side, side)
 
 
-def resize(image, size: int) -> tf.Tensor:
+def resize(image, size):
     """Resizes a float image to `size` x `size`: bilinear, antialiased when downsampling.
 
     TF's antialias flag only changes downsampling (a triangle filter as wide as
@@ -66,7 +63,7 @@ def resize(image, size: int) -> tf.Tensor:
     return tf.clip_by_value(resized, -1.0, 1.0)
 
 
-def decode(encoded, channels: int) -> tf.Tensor:
+def decode(encoded, channels):
     """Decodes PNG or JPEG bytes to a uint8 (H, W, channels) image.
 
     JPEGs are decoded with the accurate integer DCT, libjpeg's default: pixels
@@ -77,7 +74,7 @@ def decode(encoded, channels: int) -> tf.Tensor:
     return tf.io.decode_jpeg(encoded, channels=channels, dct_method="INTEGER_ACCURATE")
 
 
-def crop_for(name: str) -> Callable[[tf.Tensor], tf.Tensor] | None:
+def crop_for(name):
     """The crop dataset `name` needs before resizing, or None.
 
     celeb_a: the centred 108x108 window (see `CELEB_A_CROP`); lsun/bedroom:
@@ -90,14 +87,14 @@ def crop_for(name: str) -> Callable[[tf.Tensor], tf.Tensor] | None:
     return crops.get(name)
 
 
-def preprocess(image, channels: int, size: int, crop: Callable | None = None) -> tf.Tensor:
+def preprocess(image, channels, size, crop=None):
     """Turns one stored image into a float32 (size, size, channels) image in [-1, 1].
 
     Args:
-      image: encoded bytes (PNG/JPEG, as TFDS stores them) or a uint8 array.
-      channels: channels of the output.
-      size: side of the output.
-      crop: applied to the uint8 image before resizing (see `crop_for`).
+        image: encoded bytes (PNG/JPEG, as TFDS stores them) or a uint8 array.
+        channels: channels of the output.
+        size: side of the output.
+        crop: applied to the uint8 image before resizing (see `crop_for`).
     """
     image = tf.convert_to_tensor(image)
     if image.dtype == tf.string:

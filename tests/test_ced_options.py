@@ -30,10 +30,12 @@ def test_the_js_penalty_takes_the_binning_and_refuses_a_coupling():
 
 
 @pytest.mark.parametrize("key, value, message", [
-    ("coupling", "optimal", "coupling must be one of index, nearest, sinkhorn"),
+    ("coupling", "optimal", "`coupling` must be one of 'index', 'nearest', 'sinkhorn'"),
     ("bins", 1, "bins must be an integer ≥ 2"),
     ("bandwidth", 0.0, "bandwidth must be positive"),
+    ("ced_weight", -1.0, "penalty_weight \\(λ\\) must be ≥ 0"),
 ])
 def test_bad_estimator_options_are_refused(key, value, message):
+    """The model checks its options when `train` builds it, before anything is written."""
     with pytest.raises(ValueError, match=message):
-        config_lib.load("mnist5k_cpu", {key: value})
+        build_gan(config_lib.load("mnist5k_cpu", {key: value, "width": 4}))

@@ -70,7 +70,7 @@ def test_every_paper_config_has_the_papers_settings():
         assert (config["batch_size"], config["d_steps"], config["latent_dim"]) == (64, 2, 128)
         assert (config["lr_d"], config["lr_g"]) == (1e-4, 4e-4)
         assert (config["beta_1"], config["beta_2"], config["optimizer"]) == (0.5, 0.9, "oadam")
-        assert (config["penalty_weight"], config["steps"], config["image_size"]) == (1.0, 100_000, 32)
+        assert (config["ced_weight"], config["steps"], config["image_size"]) == (1.0, 100_000, 32)
 
 
 def test_unknown_config_key_and_name_suggest_the_closest(tmp_path):

@@ -11,9 +11,10 @@ from test_pipelines import mocked_tfds
 
 import pipelines
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import config_files
 from keras_edgan.cli.build import build_gan
 
-CONFIGS = sorted(config_lib.CONFIG_DIRECTORY.glob("*.toml"))
+CONFIGS = sorted(config_files.directory().glob("*.toml"))
 # Reduced for a test; everything else as written in the file.
 REDUCED = {"width": 4, "batch_size": 2, "steps": 2, "log_every": 2}
 
@@ -75,7 +76,7 @@ def test_every_table_row_has_its_config():
     baselines = ("lsgan", "wgan_gp", "sngan", "sagan", "gan_0gp")
     expected |= {f"table6_{row}_{d}" for row in baselines for d in datasets}
     assert expected <= names, sorted(expected - names)
-    readme = (config_lib.CONFIG_DIRECTORY / "README.md").read_text()
+    readme = (config_files.directory() / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in expected), sorted(
         name for name in expected if f"`{name}`" not in readme
     )

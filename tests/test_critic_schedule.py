@@ -93,7 +93,7 @@ def test_critic_updates_between_generator_updates_follow_the_schedule():
 
 
 class NoGeneratorUpdate(models.WGAN):
-    def _generator_update(self, real, labels=None):
+    def generator_update(self, real, labels):
         return ops.convert_to_tensor(0.0), {}
 
 

@@ -38,12 +38,12 @@ def test_fid_hyperparameters_and_samples_reach_tensorboard(tmp_path):
     logdir = str(tmp_path / "run")
     gan = tiny_gan()
     fid = callbacks.FID(logdir, "mnist5k", extractor=toy_extractor(), num_samples=64,
-                        real_samples=128, every_n_epochs=2, cache_dir=str(tmp_path / "cache"))
+                        real_samples=128, every_n_steps=4, cache_dir=str(tmp_path / "cache"))
     config = {"model": "nsgan", "lr_d": 1e-3, "d_steps": 1, "split": None, "shape": (2, 3)}
     gan.fit(
         pipelines.load("mnist5k", batch_size=8, seed=0).repeat(), epochs=3, steps_per_epoch=2, verbose=0,
         callbacks=[fid, callbacks.Hyperparameters(logdir, config),
-                   callbacks.SampleGrid(logdir, rows=2, columns=2, every_n_epochs=3)],
+                   callbacks.SampleGrid(logdir, rows=2, columns=2, every_n_steps=6)],
     )
 
     events = event_accumulator.EventAccumulator(logdir, size_guidance={"images": 0, "tensors": 0})

@@ -46,10 +46,10 @@ class MeanScores(models.GAN):
     """D's loss is the mean score of its generated minibatch, so it logs the mean of
     what D saw; G's loss −E[G(z)] raises G's bias by the learning rate each step."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return ops.mean(fake_logits) + 0.0 * ops.mean(real_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return -ops.mean(fake), {}
 
 

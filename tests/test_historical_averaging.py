@@ -38,10 +38,10 @@ def test_running_mean_is_the_mean_of_the_past_weights():
 class SquaredRealLogits(models.GAN):
     """D's loss mean(D(x)²) and G's mean(D(G(z))): exactly computable updates."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return ops.mean(real_logits**2) + 0.0 * ops.mean(fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return ops.mean(fake_logits), {}
 
 

@@ -31,10 +31,10 @@ class SquaredScores(models.GAN):
     """D's loss E[D(x)²] + E[D(G(z))²] and G's E[D(G(z))²]: with D(x) = x and the data
     and G(z) at 0, each is the mean square of the instance noise D sees."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return ops.mean(real_logits**2) + ops.mean(fake_logits**2)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return ops.mean(fake_logits**2), {}
 
 

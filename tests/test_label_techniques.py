@@ -50,7 +50,7 @@ def test_smoothed_targets_reach_the_loss_of_every_logistic_model():
     for cls in (models.NSGAN, models.MMGAN, models.EDGAN, models.JSPenaltyGAN):
         gan = cls(*tiny_networks(), latent_dim=3, real_target=0.9, fake_target=0.1)
         assert gan.discriminator_targets(real_logits, fake_logits) == (0.9, 0.1)
-        loss = gan.discriminator_loss(real_logits, fake_logits, None, None)
+        loss = gan.discriminator_loss(real_logits, fake_logits, None, None, None)
         expected = cross_entropy(real_logits, 0.9) + cross_entropy(fake_logits, 0.1)
         np.testing.assert_allclose(float(loss), expected, rtol=1e-5, err_msg=cls.__name__)
 
@@ -72,7 +72,7 @@ def test_noisy_labels_flip_the_given_fraction_from_the_seeded_stream():
 
     # The loss draws the same targets from the same stream state.
     gan.seed_generator.state.assign(state)
-    loss = gan.discriminator_loss(real_logits, fake_logits, None, None)
+    loss = gan.discriminator_loss(real_logits, fake_logits, None, None, None)
     expected = cross_entropy(np.zeros((20_000, 1)), real_targets) + cross_entropy(
         np.ones((20_000, 1)), fake_targets
     )

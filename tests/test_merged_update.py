@@ -50,12 +50,15 @@ def test_one_merged_step_is_one_gradient_step_of_each_loss_at_the_old_weights(cl
     def d_loss_fn():  # both losses at the starting weights, on the noise Z
         fake = ops.stop_gradient(generator(z, training=True))
         return reference.discriminator_loss(
-            discriminator(real, training=True), discriminator(fake, training=True), real, fake
+            discriminator(real, training=True), discriminator(fake, training=True), real, fake,
+            reference.critic(None),
         ), None
 
     def g_loss_fn():
         fake = generator(z, training=True)
-        return reference.generator_loss(discriminator(fake, training=True), real, fake)
+        return reference.generator_loss(
+            discriminator(fake, training=True), real, fake, reference.critic(None)
+        )
 
     seed_state = ops.convert_to_numpy(reference.seed_generator.state).copy()
     _, _, d_grads = backend.value_and_grad(d_loss_fn, discriminator.trainable_variables)
@@ -77,14 +80,23 @@ def test_one_merged_step_is_one_gradient_step_of_each_loss_at_the_old_weights(cl
     assert int(merged.d_optimizer.iterations) == int(merged.g_optimizer.iterations) == 1
 
 
-def test_merged_update_needs_one_discriminator_step_and_the_standard_updates():
+def test_merged_update_needs_one_discriminator_step():
     with pytest.raises(ValueError, match="needs d_steps=1; got d_steps=2"):
         models.EDGAN(*networks(), 3, d_steps=2, merged_update=True)
-    with pytest.raises(TypeError, match="WGAN changes the alternating updates"):
-        models.WGAN(*networks(), 3, d_steps=1, merged_update=True)
+
+
+def test_merged_update_runs_the_models_update_hooks():
+    """WGAN's weight clipping follows the discriminator's part of a merged update."""
+    gan = models.WGAN(*networks(), 3, d_steps=1, merged_update=True, clip_value=0.01)
+    gan.compile(d_optimizer=keras.optimizers.SGD(1.0), g_optimizer=keras.optimizers.SGD(1.0))
+    gan.fit(REAL, batch_size=len(REAL), epochs=1, verbose=0)
+    for variable in gan.discriminator.trainable_variables:
+        assert np.max(np.abs(ops.convert_to_numpy(variable))) <= 0.01 + 1e-7
 
 
 def test_merged_update_from_the_config():
-    config = config_lib.load(None, {"latent_dim": 3, "d_steps": 1, "merged_update": True})
+    config = config_lib.load(
+        None, {"model": "lsgan", "latent_dim": 3, "d_steps": 1, "merged_update": True}
+    )
     gan = models.registry.MODELS.build("lsgan", *networks(), config)
-    assert gan.merged_update
+    assert gan.options.merged_update

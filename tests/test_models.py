@@ -26,10 +26,10 @@ class SquaredRealLogits(models.GAN):
     """A GAN whose D loss, mean(D(x)²) on real data only, makes each D update an
     exactly computable function of its own real minibatch."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return ops.mean(real_logits**2) + 0.0 * ops.mean(fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return ops.mean(fake_logits), {}
 
 
@@ -70,8 +70,8 @@ def test_nsgan_uses_eq_1_and_eq_3():
     rng = np.random.default_rng(0)
     real_logits, fake_logits = rng.normal(size=(2, 8, 1)).astype("float32")
     d = lambda t: 1.0 / (1.0 + np.exp(-t))  # noqa: E731
-    d_loss = gan.discriminator_loss(real_logits, fake_logits, None, None)
-    g_loss, penalties = gan.generator_loss(fake_logits, None, None)
+    d_loss = gan.discriminator_loss(real_logits, fake_logits, None, None, None)
+    g_loss, penalties = gan.generator_loss(fake_logits, None, None, None)
     expected_d = -np.mean(np.log(d(real_logits))) - np.mean(np.log(1 - d(fake_logits)))
     np.testing.assert_allclose(float(d_loss), expected_d, rtol=1e-5)
     np.testing.assert_allclose(float(g_loss), -np.mean(np.log(d(fake_logits))), rtol=1e-5)
@@ -85,7 +85,7 @@ def test_edgan_generator_loss_is_eq_10():
     real = ops.convert_to_tensor(rng.uniform(-1, 1, (16, 2)).astype("float32"))
     fake = ops.convert_to_tensor(rng.uniform(-1, 1, (16, 2)).astype("float32"))
     fake_logits = ops.convert_to_tensor(rng.normal(size=(16, 1)).astype("float32"))
-    loss, penalties = gan.generator_loss(fake_logits, real, fake)
+    loss, penalties = gan.generator_loss(fake_logits, real, fake, None)
     ced = losses.conditional_entropy_distance(real, fake)
     expected = np.mean(np.log1p(np.exp(-ops.convert_to_numpy(fake_logits)))) + 2.5 * float(ced)
     np.testing.assert_allclose(float(loss), expected, rtol=1e-5)

@@ -14,10 +14,10 @@ from keras_edgan.evaluation.activations import generated_batches
 class SquaredFakes(models.GAN):
     """D's loss E[D(G(z))²]; with D(x) = x and G(z) = z it is E[z²] of the training noise."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return ops.mean(fake_logits**2) + 0.0 * ops.mean(real_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return ops.mean(fake_logits), {}
 
 

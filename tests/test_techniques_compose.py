@@ -83,7 +83,7 @@ def test_ver_runs_the_wrapped_gan_techniques_and_commits_its_statistics_network_
     base = models.WGANGP(generator, discriminator, latent_dim=2, d_steps=1, critic_schedule=0,
                          instance_noise=0.1, historical_averaging=0.01)
     gan = models.VER(base, seed=1)
-    assert gan.training_options == base.training_options
+    assert gan.options == base.options
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
     points = tf.data.Dataset.from_tensors(np.ones((8, 2), "float32")).repeat()
     t_before = [ops.convert_to_numpy(v).copy() for v in gan.statistics_network.variables]
@@ -97,43 +97,49 @@ def test_ver_runs_the_wrapped_gan_techniques_and_commits_its_statistics_network_
 
 def test_config_keys_reach_every_model():
     keras.utils.set_random_seed(0)
-    config = config_lib.load(None, dict(
-        latent_dim=4, d_steps=1, real_target=0.9, fake_target=0.1, flip_rate=0.05,
-        instance_noise=0.1, instance_noise_steps=50, experience_replay=True, replay_buffer_size=7,
-        feature_matching="true", historical_averaging=0.5, critic_schedule=25,
-        noise_distribution="uniform",
-    ))
+    techniques = dict(
+        latent_dim=4, d_steps=1, instance_noise=0.1, instance_noise_steps=50,
+        experience_replay=True, replay_buffer_size=7, feature_matching=True,
+        historical_averaging=0.5, critic_schedule=25, noise_distribution="uniform",
+    )
+    config = config_lib.load(
+        None, dict(techniques, real_target=0.9, fake_target=0.1, flip_rate=0.05)
+    )
     generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
     discriminator = keras.Sequential(
         [keras.Input((6,)), keras.layers.Dense(3), keras.layers.Dense(1)]
     )
     gan = models.registry.MODELS.build("edgan", generator, discriminator, config)
     assert (gan.real_target, gan.fake_target, gan.flip_rate) == (0.9, 0.1, 0.05)
-    assert (gan.instance_noise, gan.instance_noise_steps) == (0.1, 50)
-    assert (gan.replay_buffer_size, gan.feature_matching) == (7, True)
-    assert gan.historical_averaging == 0.5
-    assert (gan.critic_schedule, gan.noise_distribution, gan.num_classes) == (25, "uniform", None)
+    assert (gan.options.instance_noise, gan.options.instance_noise_steps) == (0.1, 50)
+    assert (gan.options.replay_buffer_size, gan.options.feature_matching) == (7, True)
+    assert gan.options.historical_averaging == 0.5
+    assert (gan.options.critic_schedule, gan.options.noise_distribution, gan.num_classes) == (
+        25, "uniform", None
+    )
 
-    wgan_config = dict(config, real_target=1.0, fake_target=0.0, flip_rate=0.0,
-                       feature_matching="hidden_layer_name")
+    wgan_config = config_lib.load(
+        None, dict(techniques, model="wgan", feature_matching="hidden_layer_name")
+    )
     with pytest.raises(ValueError, match="no layer 'hidden_layer_name'"):
         models.registry.MODELS.build("wgan", generator, discriminator, wgan_config)
-    with pytest.raises(ValueError, match="replay_buffer_size is unset"):
-        models.registry.MODELS.build("nsgan", generator, discriminator,
+    with pytest.raises(ValueError, match="replay_buffer_size must be a non-negative integer"):
+        models.registry.MODELS.build("edgan", generator, discriminator,
                                      dict(config, replay_buffer_size=None))
 
 
 @pytest.mark.parametrize("overrides, message", [
     (dict(real_target=0.1, fake_target=0.2), "fake_target < real_target"),
-    (dict(flip_rate=0.5), "flip_rate must be in"),
-    (dict(instance_noise=-1.0), "instance_noise must be ≥ 0"),
-    (dict(critic_schedule=-2), "critic_schedule must be an integer ≥ 0"),
-    (dict(replay_buffer_size=0), "replay_buffer_size must be an integer ≥ 1"),
-    (dict(noise_distribution="gaussian"), "noise_distribution must be one of normal, uniform"),
+    (dict(flip_rate=0.5), "in \\[0, 0.5\\); got 0.5"),
+    (dict(instance_noise=-1.0), "instance_noise must be a non-negative number"),
+    (dict(critic_schedule=-2), "critic_schedule must be a non-negative integer"),
+    (dict(replay_buffer_size=-1), "replay_buffer_size must be a non-negative integer"),
+    (dict(noise_distribution="gaussian"), "noise_distribution 'gaussian'. Choose one of: normal"),
 ])
-def test_bad_technique_values_are_config_errors(overrides, message):
+def test_bad_technique_values_are_refused_before_training(overrides, message):
+    """The model's definitions check them when `train` builds it, before anything runs."""
     with pytest.raises(ValueError, match=message):
-        config_lib.load(None, overrides)
+        build_gan(config_lib.load(None, dict(overrides, width=4)))
 
 
 def test_train_sizes_the_replay_buffer_from_the_dataset():
@@ -141,4 +147,4 @@ def test_train_sizes_the_replay_buffer_from_the_dataset():
         model="nsgan", width=4, latent_dim=8, batch_size=64, experience_replay=True,
     ))
     gan, data = build_gan(config)
-    assert gan.replay_buffer_size == 5000 // 64 == data.splits["train"] // 64
+    assert gan.options.replay_buffer_size == 5000 // 64 == data.splits["train"] // 64

@@ -189,20 +189,29 @@ def test_ver_wraps_edgan_and_logs_its_penalty_too():
 
 
 def test_registry_builds_the_papers_four_models():
-    config = config_lib.load("ver_ring_vgan", {"latent_dim": 2})
     expected = {"vgan": (models.NSGAN, None), "wgan_gp": (models.WGANGP, None),
                 "vgan_ver": (models.VER, models.NSGAN), "wgan_gp_ver": (models.VER, models.WGANGP)}
     for name, (cls, base) in expected.items():
-        gan = models.registry.MODELS.build(name, *tiny_networks(), dict(config, model=name))
+        config = config_lib.load("ver_ring_vgan", {"latent_dim": 2, "model": name})
+        gan = models.registry.MODELS.build(name, *tiny_networks(), config)
         assert type(gan) is cls
         if base is not None:
-            assert type(gan.gan) is base and gan.mi_weight == config["penalty_weight"]
+            assert type(gan.gan) is base and gan.mi_weight == config["mi_weight"]
+
+
+def test_ver_keeps_the_wrapped_gans_update_hooks():
+    """WGAN clips its critic's weights after each update; wrapped in VER it still does."""
+    gan = models.VER(models.WGAN(*tiny_networks(), latent_dim=2, d_steps=1, clip_value=0.01))
+    gan.compile(d_optimizer=keras.optimizers.SGD(1.0), g_optimizer="adam")
+    gan.fit(points(32), batch_size=16, epochs=1, verbose=0)
+    for variable in gan.discriminator.trainable_variables:
+        assert np.max(np.abs(ops.convert_to_numpy(variable))) <= 0.01 + 1e-7
 
 
 def test_wrapping_something_else_is_a_clear_error():
     with pytest.raises(TypeError, match="VER wraps a keras_edgan.models.GAN"):
         models.VER(tiny_networks()[0])
-    with pytest.raises(TypeError, match="WGAN also changes the training step \\(_discriminator_update\\)"):
-        models.VER(models.WGAN(*tiny_networks(), latent_dim=2))
+    with pytest.raises(ValueError, match="VER adds the statistics network's update"):
+        models.VER(models.NSGAN(*tiny_networks(), latent_dim=2, merged_update=True))
     with pytest.raises(ValueError, match="moving_average_rate must be in"):
         models.VER(models.NSGAN(*tiny_networks(), latent_dim=2), moving_average_rate=0.0)

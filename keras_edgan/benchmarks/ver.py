@@ -171,7 +171,7 @@ def run(dataset, model, logdir, quick=False, steps=None):
         # Kept in memory for Fig. 4; `train` then runs no scorer of its own.
         progress = [callbacks.GMMScores(
             run_dir, dataset, samples=config["eval_samples"],
-            every_n_epochs=max(1, config["eval_every"] // config["log_every"]),
+            every_n_steps=config["eval_every"],
         )]
         config["eval_every"] = 0
     start = time.perf_counter()
@@ -184,7 +184,7 @@ def run(dataset, model, logdir, quick=False, steps=None):
         scores = gmm_scores(generated, dataset, repeats=evaluation_size["repeats"])
     history = [(step, values) for step, values in progress[0].history] if progress else []
     return {"scores": scores, "history": history, "seconds": seconds,
-            "steps": int(gan.g_optimizer.iterations)}
+            "steps": int(gan.generator_updates)}
 
 
 def table(dataset, results):

@@ -7,18 +7,18 @@ import re
 import tempfile
 
 import h5py
-import keras
 from absl import logging
 
 from keras_edgan.callbacks.divergence_guard import first_nonfinite
+from keras_edgan.callbacks.periodic import PeriodicCallback
 
 
 class CheckpointError(ValueError):
     """A checkpoint cannot be read, or holds the state of another model."""
 
 
-class Checkpoint(keras.callbacks.Callback):
-    """Saves the GAN's full state every `every_n_epochs` epochs and at the end.
+class Checkpoint(PeriodicCallback):
+    """Saves the GAN's full state every `every_n_steps` training steps and at the end.
 
     The file `logdir/checkpoints/ckpt-STEP.weights.h5` (STEP = generator updates) holds
     both networks, every optimizer's variables (OAdam's moments included)
@@ -33,32 +33,30 @@ class Checkpoint(keras.callbacks.Callback):
 
     Example:
     ```python
-    checkpoint = keras_edgan.callbacks.Checkpoint("runs/a", every_n_epochs=10)
+    checkpoint = keras_edgan.callbacks.Checkpoint("runs/a", every_n_steps=10)
     step = checkpoint.restore(gan)   # 0 when runs/a holds no checkpoint yet
     gan.fit(ds.skip(step), epochs=100, initial_epoch=step // 100, steps_per_epoch=100,
             callbacks=[checkpoint])
     ```
     """
 
-    def __init__(self, logdir, every_n_epochs=1, keep=3):
-        super().__init__()
+    def __init__(self, logdir, every_n_steps=1, keep=3):
+        super().__init__(every_n_steps)
         self.directory = os.path.join(logdir, "checkpoints")
-        self.every_n_epochs = every_n_epochs
         self.keep = keep
         self._saved_step = None
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs == 0:
-            self.save()
+    def on_period(self):
+        self.save()
 
     def on_train_end(self, logs=None):
-        if self._saved_step != int(self.model.g_optimizer.iterations):
+        if self._saved_step != int(self.model.generator_updates):
             self.save()
 
     def save(self):
         """Writes the checkpoint of the current step; returns its path, or None when the
         state holds a NaN or Inf (the previous checkpoints then stay the newest)."""
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         diverged = first_nonfinite(self.model)
         if diverged is not None:
             logging.warning("Checkpoint of step %d not written: %s holds NaN or Inf.",
@@ -129,7 +127,7 @@ class Checkpoint(keras.callbacks.Callback):
                 f"Checkpoint {path} cannot be loaded ({error}): the file is corrupted. "
                 f"{remedy}"
             ) from None
-        return int(model.g_optimizer.iterations)
+        return int(model.generator_updates)
 
 
 def checkpoints(directory):

@@ -1,6 +1,5 @@
 """FID, IS and KID (or their named substitutes) in TensorBoard during training."""
 
-import keras
 import tensorflow as tf
 from absl import logging
 from keras import ops
@@ -8,10 +7,11 @@ from keras import ops
 import pipelines
 from keras_edgan import evaluation
 from keras_edgan.callbacks import summary
+from keras_edgan.callbacks.periodic import PeriodicCallback
 
 
-class FID(keras.callbacks.Callback):
-    """Scores the generator every `every_n_epochs` epochs and at the end of training.
+class FID(PeriodicCallback):
+    """Scores the generator every `every_n_steps` training steps and at the end of training.
 
     Each evaluation streams `num_samples` generated images (fixed noise seed, so
     successive numbers differ only by training) through a feature extractor and
@@ -41,7 +41,7 @@ class FID(keras.callbacks.Callback):
         num_samples: generated images per evaluation.
         real_samples: real images of the statistics; default `num_samples`,
             capped at the size of the split.
-        every_n_epochs: how often to evaluate, in epochs.
+        every_n_steps: how often to evaluate, in training steps.
         split, data_dir: where the real images come from (see `pipelines.load`).
         inception_path: the reference Inception network's directory; default
             $KERAS_EDGAN_INCEPTION.
@@ -52,14 +52,13 @@ class FID(keras.callbacks.Callback):
 
     def __init__(
         self, logdir, dataset, extractor="auto", num_samples=5000, real_samples=None,
-        every_n_epochs=1, split=None, data_dir=None, inception_path=None, cache_dir=None,
+        every_n_steps=1, split=None, data_dir=None, inception_path=None, cache_dir=None,
         batch_size=100, seed=0,
     ):
-        super().__init__()
-        if int(num_samples) < 2 or int(every_n_epochs) < 1:
+        super().__init__(every_n_steps)
+        if int(num_samples) < 2:
             raise ValueError(
-                f"FID needs num_samples >= 2 and every_n_epochs >= 1; got "
-                f"num_samples={num_samples!r}, every_n_epochs={every_n_epochs!r}."
+                f"FID needs num_samples >= 2; got num_samples={num_samples!r}."
             )
         evaluation.check_image_dataset(dataset)
         meta = pipelines.info(dataset)
@@ -69,7 +68,6 @@ class FID(keras.callbacks.Callback):
         self.num_samples = int(num_samples)
         available = meta.splits.get(self.split)
         self.real_samples = int(real_samples or min(self.num_samples, available or self.num_samples))
-        self.every_n_epochs = int(every_n_epochs)
         self.data_dir = data_dir
         self.cache_dir = cache_dir
         self.batch_size = batch_size
@@ -96,26 +94,25 @@ class FID(keras.callbacks.Callback):
                 f"extractor **{self.extractor.name}**; real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
                 f"per evaluation; metrics {', '.join(evaluation.metric_names(self.extractor))}",
-                step=int(self.model.g_optimizer.iterations),
+                step=int(self.model.generator_updates),
             )
         self._writer.flush()
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs == 0:
-            self.evaluate()
+    def on_period(self):
+        self.evaluate()
 
     def on_train_end(self, logs=None):
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         if not self.history or self.history[-1][0] != step:
             self.evaluate()
 
     def evaluate(self):
         """Scores the generator now, logs the scores and returns the `Report`."""
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         report = evaluation.evaluate_generator(
             self.model.generator, self.model.latent_dim, self.extractor, self._real,
-            self.num_samples, noise_stddev=self.model.noise_stddev,
-            noise_distribution=self.model.noise_distribution,
+            self.num_samples, noise_stddev=self.model.options.noise_stddev,
+            noise_distribution=self.model.options.noise_distribution,
             batch_size=self.batch_size, seed=self.seed,
         )
         with self._writer.as_default():

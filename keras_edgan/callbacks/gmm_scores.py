@@ -1,14 +1,15 @@
 """GAN+VER's mixture scores (Modes, HQ, KL, WD, MMD, 1-NN) in TensorBoard during training."""
 
-import keras
 import tensorflow as tf
 
 from keras_edgan.callbacks import summary
 from keras_edgan.metrics.gmm import gmm_scores
+from keras_edgan.callbacks.periodic import PeriodicCallback
 
 
-class GMMScores(keras.callbacks.Callback):
-    """Scores a 2-D generator on its mixture every `every_n_epochs` epochs and at the end.
+class GMMScores(PeriodicCallback):
+    """Scores a 2-D generator on its mixture every `every_n_steps` training steps and at
+    the end of training.
 
     Each evaluation draws `repeats × samples` points from the generator (in inference
     mode, fixed noise seed) and runs `keras_edgan.metrics.gmm_scores`; every score is
@@ -17,7 +18,7 @@ class GMMScores(keras.callbacks.Callback):
 
     Example:
     ```python
-    scores = keras_edgan.callbacks.GMMScores("runs/grid", dataset="grid", every_n_epochs=5)
+    scores = keras_edgan.callbacks.GMMScores("runs/grid", dataset="grid", every_n_steps=5)
     gan.fit(pipelines.load("grid", batch_size=64).repeat(), epochs=50, steps_per_epoch=100,
             callbacks=[scores])
     ```
@@ -28,17 +29,16 @@ class GMMScores(keras.callbacks.Callback):
         samples: generated (and real) points per repeat; the paper's 2,500.
         repeats: repeats averaged per evaluation; the paper's tables use 5, one is
             enough to follow training (the exact Wasserstein distance takes ~2 s).
-        every_n_epochs: how often to evaluate, in epochs.
+        every_n_steps: how often to evaluate, in training steps.
         seed: seed of the evaluation noise and real points.
     """
 
-    def __init__(self, logdir, dataset, samples=2500, repeats=1, every_n_epochs=1, seed=0):
-        super().__init__()
+    def __init__(self, logdir, dataset, samples=2500, repeats=1, every_n_steps=1, seed=0):
+        super().__init__(every_n_steps)
         self.logdir = logdir
         self.dataset = dataset
         self.samples = int(samples)
         self.repeats = int(repeats)
-        self.every_n_epochs = int(every_n_epochs)
         self.seed = seed
         self.history = []
         self._writer = None
@@ -46,17 +46,16 @@ class GMMScores(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self._writer = summary.writer(self.logdir)
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs == 0:
-            self.evaluate()
+    def on_period(self):
+        self.evaluate()
 
     def on_train_end(self, logs=None):
-        if not self.history or self.history[-1][0] != int(self.model.g_optimizer.iterations):
+        if not self.history or self.history[-1][0] != int(self.model.generator_updates):
             self.evaluate()
 
     def evaluate(self):
         """Scores the generator now, logs the scores and returns them."""
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         points = self.model.generate(self.repeats * self.samples, seed=self.seed)
         scores = gmm_scores(points, self.dataset, repeats=self.repeats, seed=self.seed)
         with self._writer.as_default():

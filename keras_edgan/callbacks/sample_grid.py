@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from keras_edgan.callbacks import summary
 from PIL import Image
+from keras_edgan.callbacks.periodic import PeriodicCallback
 
 
 def image_grid(images, rows):
@@ -35,10 +36,10 @@ def save_png(grid, path):
     Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
 
 
-class SampleGrid(keras.callbacks.Callback):
+class SampleGrid(PeriodicCallback):
     """Shows training progress as a grid of samples from the same noise each time.
 
-    Every `every_n_epochs` epochs and at the end of training, the generator (in
+    Every `every_n_steps` training steps and at the end of training, the generator (in
     inference mode) maps a fixed noise batch to images; the grid goes to TensorBoard
     (`samples` image, step = generator updates) and to `logdir/samples/step_NNNNNNN.png`;
     the last one is also written as `logdir/samples.png`.
@@ -52,7 +53,7 @@ class SampleGrid(keras.callbacks.Callback):
         rows, columns: shape of the grid (`rows` is the number of classes for a
             conditional model).
         seed: seed of the fixed noise.
-        every_n_epochs: how often to draw, in epochs.
+        every_n_steps: how often to draw, in training steps.
 
     Example:
     ```python
@@ -60,13 +61,12 @@ class SampleGrid(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, logdir, rows=8, columns=8, seed=0, every_n_epochs=1):
-        super().__init__()
+    def __init__(self, logdir, rows=8, columns=8, seed=0, every_n_steps=1):
+        super().__init__(every_n_steps)
         self.logdir = logdir
         self.rows = rows
         self.columns = columns
         self.seed = seed
-        self.every_n_epochs = every_n_epochs
         self._writer = None
         self._inputs = None
         self._rows = rows
@@ -88,18 +88,17 @@ class SampleGrid(keras.callbacks.Callback):
                 keras.ops.convert_to_tensor(labels),
             ]
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs == 0:
-            self.draw()
+    def on_period(self):
+        self.draw()
 
     def on_train_end(self, logs=None):
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         grid = self._last if self._last_step == step else self.draw()
         save_png(grid, os.path.join(self.logdir, "samples.png"))
 
     def draw(self):
         """Generates the grid, logs it, and returns it as a uint8 array."""
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         images = keras.ops.convert_to_numpy(self.model.generator(self._inputs, training=False))
         grid = image_grid(images, self._rows)
         save_png(grid, os.path.join(self.logdir, "samples", f"step_{step:07d}.png"))

@@ -3,13 +3,13 @@
 import io
 import os
 
-import keras
 import numpy as np
 import tensorflow as tf
 from matplotlib.figure import Figure
 from PIL import Image
 
 from keras_edgan.callbacks import summary
+from keras_edgan.callbacks.periodic import PeriodicCallback
 
 
 def scatter_image(real, generated, title=None, size=4.0, limits=None):
@@ -47,10 +47,10 @@ def scatter_image(real, generated, title=None, size=4.0, limits=None):
     return np.asarray(Image.open(buffer).convert("RGB"))
 
 
-class ScatterPlot(keras.callbacks.Callback):
+class ScatterPlot(PeriodicCallback):
     """Shows a 2-D generator's progress: its samples over the real distribution.
 
-    Every `every_n_epochs` epochs and at the end of training, the generator (in
+    Every `every_n_steps` training steps and at the end of training, the generator (in
     inference mode) maps fixed noise to `len(real)` points, drawn over `real`; the
     image goes to TensorBoard (`scatter`, step = generator updates) and to
     `logdir/scatter/step_NNNNNNN.png`; the last one is also `logdir/scatter.png`.
@@ -65,11 +65,11 @@ class ScatterPlot(keras.callbacks.Callback):
         logdir: the run's directory.
         real: real points, shape (n, 2); as many generated points are drawn.
         seed: seed of the fixed noise.
-        every_n_epochs: how often to draw, in epochs.
+        every_n_steps: how often to draw, in training steps.
     """
 
-    def __init__(self, logdir, real, seed=0, every_n_epochs=1):
-        super().__init__()
+    def __init__(self, logdir, real, seed=0, every_n_steps=1):
+        super().__init__(every_n_steps)
         real = np.asarray(real)
         if real.ndim != 2 or real.shape[1] != 2:
             raise ValueError(
@@ -78,16 +78,14 @@ class ScatterPlot(keras.callbacks.Callback):
         self.logdir = logdir
         self.real = real
         self.seed = seed
-        self.every_n_epochs = every_n_epochs
         self._writer = None
 
     def on_train_begin(self, logs=None):
         os.makedirs(os.path.join(self.logdir, "scatter"), exist_ok=True)
         self._writer = summary.writer(self.logdir)
 
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs == 0:
-            self.draw()
+    def on_period(self):
+        self.draw()
 
     def on_train_end(self, logs=None):
         image = self.draw()
@@ -95,7 +93,7 @@ class ScatterPlot(keras.callbacks.Callback):
 
     def draw(self):
         """Plots the generator's points now, logs the image and returns it (uint8)."""
-        step = int(self.model.g_optimizer.iterations)
+        step = int(self.model.generator_updates)
         generated = self.model.generate(len(self.real), seed=self.seed)
         image = scatter_image(self.real, generated, title=f"step {step}")
         Image.fromarray(image).save(os.path.join(self.logdir, "scatter", f"step_{step:07d}.png"))

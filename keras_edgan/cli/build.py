@@ -87,8 +87,9 @@ def _num_classes(config, data):
 
 
 def _replay_buffer_size(config, data):
-    """The configured replay buffer size, or the guide's, from the dataset and batch sizes."""
-    if not config["experience_replay"] or config["replay_buffer_size"] is not None:
+    """The configured replay buffer size or, with `experience_replay` and no size, the
+    guide's: one stored sample per minibatch of an epoch."""
+    if not config["experience_replay"] or config["replay_buffer_size"]:
         return config["replay_buffer_size"]
     split = config["split"] or data.train_split
     if split not in data.splits:

@@ -87,14 +87,15 @@ def check_resumable(logdir, config):
             f"aside), or another --logdir."
         ) from None
     # Keys added to the library after that run was written have their default there.
+    defaults = config_lib.defaults(config["model"])
     changed = sorted(
         key for key in set(config) | set(earlier)
         if key not in RESUMABLE_CHANGES
-        and earlier.get(key, config_lib.DEFAULTS.get(key)) != config.get(key)
+        and earlier.get(key, defaults.get(key)) != config.get(key)
     )
     if changed:
         differences = "; ".join(
-            f"{key} {earlier.get(key, config_lib.DEFAULTS.get(key))!r} there, "
+            f"{key} {earlier.get(key, defaults.get(key))!r} there, "
             f"{config.get(key)!r} now" for key in changed
         )
         raise RunDirectoryError(

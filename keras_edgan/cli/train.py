@@ -12,6 +12,7 @@ Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 
 import datetime
 import os
+import tomllib
 
 import keras
 import tensorflow as tf
@@ -19,113 +20,56 @@ from absl import app, flags, logging
 
 import pipelines
 from pipelines import gmm
-from keras_edgan import callbacks
+from keras_edgan import callbacks, models
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import options, run_directory
 from keras_edgan.cli.build import build_gan, check_data_size, check_names
-from keras_edgan.cli import run_directory
-from keras_edgan.losses.coupling import COUPLINGS
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
 flags.DEFINE_string("logdir", None, "Run directory (TensorBoard events, samples, "
                     "checkpoints). Default: runs/<dataset>_<model>_<time>.")
-flags.DEFINE_string("dataset", None, "Dataset name (mnist5k, mnist, cifar10, svhn_cropped, "
-                    "stl10, celeb_a, lsun/bedroom; ring, grid: GAN+VER's 2-D mixtures).")
-flags.DEFINE_string("split", None, "Dataset split (default: the dataset's training split).")
-flags.DEFINE_string("data_dir", None, "Directory of prepared TFDS datasets (see BUILD.md).")
-flags.DEFINE_integer("image_size", None, "Image size (28, 32 or 64); default: the dataset's.")
-flags.DEFINE_string("model", None, "GAN model (edgan, nsgan, ...: keras_edgan.models.registry).")
-flags.DEFINE_string("architecture", None, "Networks (keras_edgan.architectures.registry): "
-                    "optimized_dcgan, dcgan, pacgan_mlp (2-D points), pacgan_mnist, ...")
-flags.DEFINE_bool("conditional", None, "Class-conditional GAN: the generator and "
-                  "discriminator also take the dataset's labels (needs a labelled dataset "
-                  "and an architecture that takes labels, e.g. guide_dcgan).")
-flags.DEFINE_integer("width", None, "Base number of channels of the networks.")
-flags.DEFINE_string("initializer", None, "Kernel initializer of both networks.")
-flags.DEFINE_string("g_initializer", None, "Kernel initializer of the generator "
-                    "(overrides --initializer): a Keras name or a JSON Keras config.")
-flags.DEFINE_string("d_initializer", None, "Kernel initializer of the discriminator "
-                    "(overrides --initializer): a Keras name or a JSON Keras config.")
-flags.DEFINE_bool("remove_311", None, "dcgan/optimized_dcgan: remove the generator's "
-                  "3x3 stride-1 layers (EDGAN's R311).")
-flags.DEFINE_bool("sn_in_penultimate", None, "dcgan/optimized_dcgan: spectral norm in the "
-                  "discriminator's penultimate layer (EDGAN's SN_in_P).")
-flags.DEFINE_integer("latent_dim", None, "Size of the noise z.")
-flags.DEFINE_float("noise_stddev", None, "Standard deviation of z.")
-flags.DEFINE_enum("noise_distribution", None, ["normal", "uniform"], "Distribution of z: "
-                  "normal N(0, noise_stddev²) or uniform U[-1, 1] (DCGAN).")
-flags.DEFINE_float("penalty_weight", None, "λ of EDGAN's CED penalty (and of the JS penalty; "
-                   "of the MI term of the *_ver models).")
-flags.DEFINE_enum("coupling", None, list(COUPLINGS), "How EDGAN's CED pairs real and "
-                  "generated samples for the joint histogram (keras_edgan.losses.coupling; "
-                  f"default {config_lib.DEFAULTS['coupling']}).")
-flags.DEFINE_integer("bins", None, "Histogram bins per variable of the CED (and JS) "
-                     "estimator (default 32).")
-flags.DEFINE_float("bandwidth", None, "Gaussian soft-binning kernel width of the CED (and "
-                   "JS) estimator, as a fraction of the bin spacing (default 0.5).")
-flags.DEFINE_float("gp_weight", None, "λ of the discriminator's gradient penalty "
-                   "(bi_penalty, gan_0gp).")
-flags.DEFINE_float("clip_value", None, "wgan: bound c of the critic's weights.")
-flags.DEFINE_float("lsgan_a", None, "lsgan: the discriminator's target for generated data.")
-flags.DEFINE_float("lsgan_b", None, "lsgan: the discriminator's target for real data.")
-flags.DEFINE_float("lsgan_c", None, "lsgan: the generator's target for its samples.")
-flags.DEFINE_float("wgan_div_k", None, "wgan_div: weight k of the gradient term.")
-flags.DEFINE_float("wgan_div_p", None, "wgan_div: exponent p of the gradient norm.")
-flags.DEFINE_float("qp_weight", None, "gan_qp: λ of the quadratic potential.")
-flags.DEFINE_integer("d_steps", None, "Discriminator updates per generator update.")
-flags.DEFINE_bool("merged_update", None, "Update both networks from one gradient "
-                  "computation per step (stop-gradient merge; needs --d_steps=1).")
-flags.DEFINE_float("real_target", None, "Discriminator target of real samples (logistic-loss "
-                   "models: nsgan, mmgan, edgan, ...); 0.9 is one-sided label smoothing.")
-flags.DEFINE_float("fake_target", None, "Discriminator target of generated samples; > 0 is "
-                   "two-sided label smoothing (the guide's runs collapsed around epoch 60-70).")
-flags.DEFINE_float("flip_rate", None, "Noisy labels: fraction of flipped discriminator "
-                   "targets (the guide's 5% and 10% runs collapsed around epoch 75-78).")
-flags.DEFINE_float("instance_noise", None, "Stddev of the Gaussian instance noise on every "
-                   "sample the discriminator sees (0: none).")
-flags.DEFINE_integer("instance_noise_steps", None, "Generator updates over which the "
-                     "instance noise anneals linearly to 0 (0: constant).")
-flags.DEFINE_bool("experience_replay", None, "Experience replay: the discriminator sees "
-                  "stored past generated samples again (guide §4.2).")
-flags.DEFINE_integer("replay_buffer_size", None, "Stored samples, and discriminator updates "
-                     "between replays (default: dataset size // batch size, one per epoch).")
-flags.DEFINE_string("feature_matching", None, "Feature matching generator loss: 'true' for "
-                    "the discriminator's last features with more than one value per image "
-                    "(the input of the layer that compresses them to the logit), or a "
-                    "discriminator layer name.")
-flags.DEFINE_float("historical_averaging", None, "Weight of the historical averaging "
-                   "penalty on both networks (0: none).")
-flags.DEFINE_integer("critic_schedule", None, "WGAN's critic schedule: 100 critic updates "
-                     "before each of the first N generator updates and every 500th, d_steps "
-                     "otherwise (guide: 100; Arjovsky et al.: 25). Steps then count critic "
-                     "updates.")
-flags.DEFINE_integer("batch_size", None, "Minibatch size m of each update.")
-flags.DEFINE_string("optimizer", None, "oadam, adam or rmsprop (rmsprop ignores the betas).")
-flags.DEFINE_float("lr_d", None, "Discriminator learning rate.")
-flags.DEFINE_float("lr_g", None, "Generator learning rate.")
-flags.DEFINE_float("beta_1", None, "Optimizer β1.")
-flags.DEFINE_float("beta_2", None, "Optimizer β2.")
-flags.DEFINE_integer("steps", None, "Generator updates (the papers' iterations).")
-flags.DEFINE_integer("log_every", None, "Steps between scalar logs and progress lines.")
-flags.DEFINE_integer("sample_every", None, "Steps between sample grids.")
-flags.DEFINE_integer("checkpoint_every", None, "Steps between checkpoints.")
-flags.DEFINE_integer("seed", None, "Seed of weights, noise and data order.")
-flags.DEFINE_bool("divergence_guard", None, "Stop with an error at the first NaN or Inf "
-                  "loss or weight, keeping the last good checkpoint (default: true).")
 flags.DEFINE_bool("restart", False, "Start over in a --logdir that holds a run, instead "
                   "of resuming it; the earlier run is moved to logdir/restarted-<time>/.")
-flags.DEFINE_integer("eval_every", None, "Steps between FID/IS/KID evaluations (0: none).")
-flags.DEFINE_integer("eval_samples", None, "Generated samples per evaluation.")
-flags.DEFINE_string("extractor", None, "Evaluation features: auto, inception or "
-                    "mnist-classifier (auto: Inception if a path is given, else MNIST's "
-                    "classifier for MNIST, its scores named after it).")
-flags.DEFINE_string("inception_path", None, "Directory of the reference Inception network "
-                    "for FID (default: $KERAS_EDGAN_INCEPTION; see BUILD.md).")
+
+
+class _LiteralParser(flags.ArgumentParser):
+    """A flag value read as a TOML value (true, 3, 0.5, [-1, 1]), else as a string."""
+
+    def parse(self, argument):
+        try:
+            return tomllib.loads(f"value = {argument}")["value"]
+        except tomllib.TOMLDecodeError:
+            return argument
+
+    def flag_type(self):
+        return "value"
+
+
+def _define(name, kind, help):
+    definers = {bool: flags.DEFINE_bool, int: flags.DEFINE_integer,
+                float: flags.DEFINE_float, str: flags.DEFINE_string}
+    if kind in definers:
+        definers[kind](name, None, help)
+    else:
+        flags.DEFINE(_LiteralParser(), name, None, help, serializer=flags.ArgumentSerializer())
+
+
+# Every configuration key is a flag: the run's options, then every model's options
+# (typed by their defaults; options without a typed default take TOML values).
+for _option in options.OPTIONS:
+    _define(_option.name, _option.kind, _option.help)
+for _key, _owners in models.registry.all_options().items():
+    _defaults = [models.registry.options(owner)[_key] for owner in _owners]
+    _typed = {type(value) for value in _defaults if value is not None}
+    _define(_key, _typed.pop() if len(_typed) == 1 else None, models.registry.describe(_key))
+
 
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
-    overrides = {key: FLAGS[key].value for key in config_lib.DEFAULTS}
+    keys = (*options.RUN_OPTIONS, *models.registry.all_options())
+    overrides = {key: FLAGS[key].value for key in keys}
     try:
         config = config_lib.load(FLAGS.config, overrides)
         check_names(config)
@@ -178,17 +122,58 @@ def train(config, logdir, extra_callbacks=(), restart=False):
         raise ConfigurationError(
             f"The configuration does not build its networks and model: {error}"
         ) from error
+    period = _Period(config)
     earlier_run = run_directory.prepare(logdir, config, restart)
-    log_every = min(config["log_every"], config["steps"])
-    checkpoint = callbacks.Checkpoint(
-        logdir, every_n_epochs=max(1, config["checkpoint_every"] // log_every)
-    )
+    checkpoint = callbacks.Checkpoint(logdir, every_n_steps=config["checkpoint_every"])
+    taken = _resume(gan, checkpoint, logdir, config, earlier_run, period)
+    dataset = _training_data(gan, data, config, skip=taken)
+    if not taken:  # a resumed run keeps those of its start
+        with callbacks.summary.writer(logdir).as_default():
+            tf.summary.text("config", config_lib.as_markdown(config), step=0)
+    logging.info("Training %s on %s (%s), %d steps; logdir %s; backend %s.",
+                 config["model"], config["dataset"], _data_shape(config, data),
+                 period.total, logdir, keras.backend.backend())
+    if taken >= period.total:
+        logging.info("%s already holds step %d of %d: nothing left to train.",
+                     logdir, taken, period.total)
+    else:
+        run_callbacks = [
+            # First: a diverged state reaches no other callback.
+            *([callbacks.DivergenceGuard()] if config["divergence_guard"] else []),
+            callbacks.Progress(total_steps=period.total),
+            callbacks.Scalars(logdir),
+            *_pictures_and_scores(logdir, config, data),
+            *([] if taken else [callbacks.Hyperparameters(logdir, config)]),
+            *extra_callbacks,
+            checkpoint,  # last: everything of its step is logged before it is saved
+        ]
+        _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir)
+    _save_networks(gan, logdir, data)
+    return gan
+
+
+class _Period:
+    """`fit`'s epochs are periods of `log_every` training steps: the run's scalars
+    are logged, and the callbacks act, at the end of a period."""
+
+    def __init__(self, config):
+        self.steps = min(config["log_every"], config["steps"])
+        self.count = -(-config["steps"] // self.steps)
+        self.total = self.count * self.steps
+        if self.total != config["steps"]:
+            logging.warning("steps=%d is not a multiple of log_every=%d: training %d steps.",
+                            config["steps"], self.steps, self.total)
+
+
+def _resume(gan, checkpoint, logdir, config, earlier_run, period):
+    """Restores the newest checkpoint of `logdir` into `gan`, records the config,
+    removes the events logged after that checkpoint; returns the steps taken."""
     step = checkpoint.restore(gan)
-    taken = _steps_taken(gan)
-    if taken % log_every:
+    taken = gan.training_steps
+    if taken % period.steps:
         raise run_directory.RunDirectoryError(
             f"The run in {logdir!r} resumes at step {taken}, which log_every="
-            f"{log_every} does not divide: training continues in whole log "
+            f"{period.steps} does not divide: training continues in whole log "
             f"periods. Resume with the log_every of that run, or one dividing {taken}."
         )
     run_directory.record(logdir, config)
@@ -198,93 +183,81 @@ def train(config, logdir, extra_callbacks=(), restart=False):
             logging.info("Resuming %s at step %d; %d events logged after it removed; "
                          "re-reading the %d batches already used (the data order).",
                          logdir, step, removed, taken)
-    image_size = config["image_size"] or data.default_size
-    dataset = pipelines.load(
+    return taken
+
+
+def _training_data(gan, data, config, skip):
+    """The repeated training pipeline, past the `skip` elements already used."""
+    return pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * gan.minibatches_per_step,
-        image_size=image_size,
+        image_size=config["image_size"] or data.default_size,
         split=config["split"],
         data_dir=config["data_dir"],
         seed=config["seed"],
         with_labels=config["conditional"],
-    ).repeat().skip(taken)
+    ).repeat().skip(skip)
 
-    epochs = -(-config["steps"] // log_every)
-    if epochs * log_every != config["steps"]:
-        logging.warning("steps=%d is not a multiple of log_every=%d: training %d steps.",
-                        config["steps"], log_every, epochs * log_every)
-    if not taken:  # a resumed run keeps those of its start
-        with callbacks.summary.writer(logdir).as_default():
-            tf.summary.text("config", config_lib.as_markdown(config), step=0)
-    logging.info("Training %s on %s (%s), %d steps; logdir %s; backend %s.",
-                 config["model"], config["dataset"],
-                 f"{image_size}x{image_size}" if data.point_dim is None else "2-D points",
-                 epochs * log_every, logdir, keras.backend.backend())
-    sample_every = max(1, config["sample_every"] // log_every)
-    eval_every = max(1, config["eval_every"] // log_every)
+
+def _data_shape(config, data):
+    if data.point_dim is not None:
+        return "2-D points"
+    size = config["image_size"] or data.default_size
+    return f"{size}x{size}"
+
+
+def _pictures_and_scores(logdir, config, data):
+    """The sample pictures and, with `eval_every`, the quality scores of the run."""
+    sample_every, eval_every = config["sample_every"], config["eval_every"]
+    evaluate = eval_every > 0
     if data.point_dim is None:
-        samples = callbacks.SampleGrid(logdir, every_n_epochs=sample_every)
+        samples = callbacks.SampleGrid(logdir, every_n_steps=sample_every)
         scores = [callbacks.FID(
             logdir, config["dataset"], extractor=config["extractor"],
             num_samples=config["eval_samples"], split=config["split"],
             data_dir=config["data_dir"], inception_path=config["inception_path"],
-            every_n_epochs=eval_every,
-        )] if config["eval_every"] > 0 else []
-    else:  # GAN+VER's 2-D mixtures: scatter plots (Fig. 3) and mixture scores (Fig. 4)
-        real, _ = gmm.sample(data.name, 2500, seed=config["seed"])
-        samples = callbacks.ScatterPlot(logdir, real, every_n_epochs=sample_every)
-        scores = [callbacks.GMMScores(
-            logdir, data.name, samples=config["eval_samples"], every_n_epochs=eval_every,
-        )] if config["eval_every"] > 0 else []
-    if taken >= epochs * log_every:
-        logging.info("%s already holds step %d of %d: nothing left to train.",
-                     logdir, taken, epochs * log_every)
-    else:
-        try:
-            gan.fit(
-                dataset,
-                epochs=epochs,
-                initial_epoch=taken // log_every,
-                steps_per_epoch=log_every,
-                shuffle=False,  # the pipeline shuffles
-                verbose=0,
-                callbacks=[
-                    # First: a diverged state reaches no other callback.
-                    *([callbacks.DivergenceGuard()] if config["divergence_guard"] else []),
-                    callbacks.Progress(total_steps=epochs * log_every),
-                    callbacks.Scalars(logdir),
-                    samples,
-                    *([] if taken else [callbacks.Hyperparameters(logdir, config)]),
-                    *scores,
-                    *extra_callbacks,
-                    checkpoint,  # last: everything of its step is logged before it is saved
-                ],
-            )
-        except callbacks.TrainingDiverged as error:
-            saved = callbacks.checkpoint.checkpoints(checkpoint.directory)
-            kept = (f"The newest checkpoint, {saved[-1]}, holds the last good state; resuming "
-                    f"from it repeats the same steps, so start over with other settings "
-                    f"(--restart or another --logdir)." if saved else
-                    "No checkpoint was written before it.")
-            raise callbacks.TrainingDiverged(
-                f"{error} {kept}", error.step, error.quantity
-            ) from None
-        finally:
-            callbacks.summary.close(logdir)
+            every_n_steps=eval_every,
+        )] if evaluate else []
+        return [samples, *scores]
+    # GAN+VER's 2-D mixtures: scatter plots (Fig. 3) and mixture scores (Fig. 4)
+    real, _ = gmm.sample(data.name, 2500, seed=config["seed"])
+    samples = callbacks.ScatterPlot(logdir, real, every_n_steps=sample_every)
+    scores = [callbacks.GMMScores(
+        logdir, data.name, samples=config["eval_samples"], every_n_steps=eval_every,
+    )] if evaluate else []
+    return [samples, *scores]
+
+
+def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir):
+    """Trains from step `taken` to the end; a divergence says which checkpoint holds
+    the last good state."""
+    try:
+        gan.fit(
+            dataset,
+            epochs=period.count,
+            initial_epoch=taken // period.steps,
+            steps_per_epoch=period.steps,
+            shuffle=False,  # the pipeline shuffles
+            verbose=0,
+            callbacks=run_callbacks,
+        )
+    except callbacks.TrainingDiverged as error:
+        saved = callbacks.checkpoint.checkpoints(checkpoint.directory)
+        kept = (f"The newest checkpoint, {saved[-1]}, holds the last good state; resuming "
+                f"from it repeats the same steps, so start over with other settings "
+                f"(--restart or another --logdir)." if saved else
+                "No checkpoint was written before it.")
+        raise callbacks.TrainingDiverged(f"{error} {kept}", error.step, error.quantity) from None
+    finally:
+        callbacks.summary.close(logdir)
+
+
+def _save_networks(gan, logdir, data):
     gan.generator.save(os.path.join(logdir, "generator.keras"))
     gan.discriminator.save(os.path.join(logdir, "discriminator.keras"))
     logging.info("Done. Samples: %s; generator: %s; TensorBoard: tensorboard --logdir %s",
                  os.path.join(logdir, "samples.png" if data.point_dim is None else "scatter.png"),
                  os.path.join(logdir, "generator.keras"), logdir)
-    return gan
-
-
-def _steps_taken(gan):
-    """Training steps (dataset elements) behind `gan`: one per generator update, or per
-    critic update under WGAN's critic schedule."""
-    if getattr(gan, "critic_schedule", None) is not None:
-        return int(gan.d_optimizer.iterations)
-    return int(gan.g_optimizer.iterations)
 
 
 def run():

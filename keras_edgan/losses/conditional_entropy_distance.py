@@ -9,13 +9,16 @@ from keras_edgan.losses.soft_histogram import soft_joint_histogram
 
 # Chosen by the ablation of `keras_edgan.benchmarks.edgan` (see its README).
 DEFAULT_COUPLING = "nearest"
+# EDGAN gives no estimator settings; 32 bins on [-1, 1] with a kernel half a bin wide.
+DEFAULT_BINS = 32
+DEFAULT_BANDWIDTH = 0.5
 
 
 def conditional_entropy_distance(
     real,
     fake,
-    bins=32,
-    bandwidth=0.5,
+    bins=DEFAULT_BINS,
+    bandwidth=DEFAULT_BANDWIDTH,
     value_range=(-1.0, 1.0),
     coupling=DEFAULT_COUPLING,
 ):

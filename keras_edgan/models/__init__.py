@@ -17,6 +17,7 @@ from keras_edgan.models.nsgan import NSGAN
 from keras_edgan.models.relativistic import RGAN, RaGAN
 from keras_edgan.models.sagan import SAGAN
 from keras_edgan.models.sngan import SNGAN
+from keras_edgan.models.training_options import TrainingOptions
 from keras_edgan.models.ver import VER, mine_statistics_network
 from keras_edgan.models.wgan import WGAN
 from keras_edgan.models.wgan_div import WGANDiv
@@ -25,5 +26,6 @@ from keras_edgan.models.wgan_gp import WGANGP
 __all__ = [
     "BiPenaltyGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN", "HingeGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
-    "SAGAN", "SNGAN", "VER", "WGAN", "WGANDiv", "WGANGP", "mine_statistics_network", "registry",
+    "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP",
+    "mine_statistics_network", "registry",
 ]

@@ -32,17 +32,11 @@ class BiPenaltyGAN(EDGAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.gp_weight = float(gp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
-        return super().discriminator_loss(real_logits, fake_logits, real, fake) + (
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        penalty = gradient_penalty(critic, real, fake, seed=self.seed_generator)
+        return super().discriminator_loss(real_logits, fake_logits, real, fake, critic) + (
             self.gp_weight * penalty
         )
 
 
-@registry.register("bi_penalty")
-def _bi_penalty_from_config(generator, discriminator, config):
-    return BiPenaltyGAN(
-        generator, discriminator, penalty_weight=config["penalty_weight"],
-        gp_weight=config["gp_weight"], **registry.ced_options(config),
-        **registry.common_options(config),
-    )
+registry.register("bi_penalty", BiPenaltyGAN)

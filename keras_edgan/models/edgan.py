@@ -1,6 +1,8 @@
 """EDGAN: the GAN with a conditional-entropy-distance penalty on the generator."""
 
 from keras_edgan.losses.conditional_entropy_distance import (
+    DEFAULT_BANDWIDTH,
+    DEFAULT_BINS,
     DEFAULT_COUPLING,
     conditional_entropy_distance,
 )
@@ -30,14 +32,17 @@ class EDGAN(LogisticDiscriminatorLoss, GAN):
     `d_loss`, `g_loss` (which includes λρ) and `ced` (ρ itself).
 
     Args:
-        generator, discriminator, latent_dim, d_steps, ...: see `GAN` (its
-            training techniques included).
+        generator, discriminator, latent_dim, d_steps, ...: see `GAN` and
+            `TrainingOptions` (d_steps defaults to 2, the paper's k_D).
         penalty_weight: λ of eq. 10 (the paper's best: 1, Table 3).
-        bins, bandwidth, value_range: options of the CED estimator; `None` keeps
-            its defaults.
-        coupling: how real and generated samples are paired: "index",
-            "nearest" or "sinkhorn" (`keras_edgan.losses.coupling`); `None` keeps
-            the estimator's default, "nearest".
+        bins: histogram bins per variable of the CED (and JS) estimator.
+        bandwidth: width of the Gaussian soft-binning kernel of the estimator, as a
+            fraction of the bin spacing.
+        value_range: the range the histogram's bins cover; None keeps the
+            estimator's, the generator's [−1, 1].
+        coupling: how the CED pairs real and generated samples for the joint
+            histogram: "index", "nearest" or "sinkhorn"
+            (`keras_edgan.losses.coupling`).
 
     Example:
     ```python
@@ -52,6 +57,8 @@ class EDGAN(LogisticDiscriminatorLoss, GAN):
     """
 
     penalty_names = ("ced",)
+    default_options = {"d_steps": 2}
+    config_names = {"penalty_weight": "ced_weight"}
 
     def __init__(
         self,
@@ -59,27 +66,28 @@ class EDGAN(LogisticDiscriminatorLoss, GAN):
         discriminator,
         latent_dim,
         penalty_weight=1.0,
-        d_steps=2,
-        bins=None,
-        bandwidth=None,
+        bins=DEFAULT_BINS,
+        bandwidth=DEFAULT_BANDWIDTH,
         value_range=None,
-        coupling=None,
+        coupling=DEFAULT_COUPLING,
         **kwargs,
     ):
-        super().__init__(generator, discriminator, latent_dim, d_steps=d_steps, **kwargs)
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        if not float(penalty_weight) >= 0:
+            raise ValueError(f"penalty_weight (λ) must be ≥ 0; got {penalty_weight!r}.")
+        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
+            raise ValueError(f"bins must be an integer ≥ 2; got {bins!r}.")
+        if not float(bandwidth) > 0:
+            raise ValueError(f"bandwidth must be positive; got {bandwidth!r}.")
         self.penalty_weight = float(penalty_weight)
-        self.ced_options = {
-            key: value
-            for key, value in dict(
-                bins=bins, bandwidth=bandwidth, value_range=value_range
-            ).items()
-            if value is not None
-        }
+        self.ced_options = dict(bins=bins, bandwidth=float(bandwidth))
+        if value_range is not None:
+            self.ced_options["value_range"] = tuple(value_range)
         if coupling is not None:
             check_coupling(coupling)
-        self.coupling = coupling or DEFAULT_COUPLING
+        self.coupling = coupling
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         penalty, penalties = self.generator_penalty(real, fake)
         return non_saturating_generator_loss(fake_logits) + penalty, penalties
 
@@ -88,9 +96,4 @@ class EDGAN(LogisticDiscriminatorLoss, GAN):
         return self.penalty_weight * ced, {"ced": ced}
 
 
-@registry.register("edgan")
-def _edgan_from_config(generator, discriminator, config):
-    return EDGAN(
-        generator, discriminator, penalty_weight=config["penalty_weight"],
-        **registry.ced_options(config), **registry.common_options(config),
-    )
+registry.register("edgan", EDGAN)

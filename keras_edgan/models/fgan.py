@@ -42,23 +42,14 @@ class FGAN(GAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.divergence = divergence
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return f_gan_discriminator_loss(real_logits, fake_logits, self.divergence)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return f_gan_generator_loss(fake_logits, self.divergence), {}
 
 
-def _fgan_factory(divergence):
-    def from_config(generator, discriminator, config):
-        return FGAN(
-            generator, discriminator, divergence=divergence, **registry.common_options(config)
-        )
-
-    return from_config
-
-
-registry.register("fgan_kl")(_fgan_factory("kl"))
-registry.register("fgan_reverse_kl")(_fgan_factory("reverse_kl"))
-registry.register("fgan_js")(_fgan_factory("js"))
-registry.register("fgan_pearson")(_fgan_factory("pearson"))
+registry.register("fgan_kl", FGAN, divergence="kl")
+registry.register("fgan_reverse_kl", FGAN, divergence="reverse_kl")
+registry.register("fgan_js", FGAN, divergence="js")
+registry.register("fgan_pearson", FGAN, divergence="pearson")

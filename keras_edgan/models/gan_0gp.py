@@ -36,19 +36,14 @@ class GAN0GP(LogisticDiscriminatorLoss, GAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.gp_weight = float(gp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = zero_centered_gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
-        return super().discriminator_loss(real_logits, fake_logits, real, fake) + (
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        penalty = zero_centered_gradient_penalty(critic, real, fake, seed=self.seed_generator)
+        return super().discriminator_loss(real_logits, fake_logits, real, fake, critic) + (
             self.gp_weight * penalty
         )
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return non_saturating_generator_loss(fake_logits), {}
 
 
-@registry.register("gan_0gp")
-def _gan_0gp_from_config(generator, discriminator, config):
-    return GAN0GP(
-        generator, discriminator, gp_weight=config["gp_weight"],
-        **registry.common_options(config),
-    )
+registry.register("gan_0gp", GAN0GP)

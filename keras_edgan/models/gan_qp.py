@@ -34,18 +34,14 @@ class GANQP(GAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.qp_weight = float(qp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return gan_qp_discriminator_loss(
             real_logits, fake_logits, real, fake, penalty_weight=self.qp_weight
         )
 
-    def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.critic(real, training=True)
+    def generator_loss(self, fake_logits, real, fake, critic):
+        real_logits = critic(real, training=True)
         return gan_qp_generator_loss(real_logits, fake_logits), {}
 
 
-@registry.register("gan_qp")
-def _gan_qp_from_config(generator, discriminator, config):
-    return GANQP(
-        generator, discriminator, qp_weight=config["qp_weight"], **registry.common_options(config)
-    )
+registry.register("gan_qp", GANQP)

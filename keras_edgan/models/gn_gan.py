@@ -33,22 +33,21 @@ class GNGAN(GAN):
     ```
     """
 
-    def normalized_scores(self, samples, scores):
-        """f̂ of `samples`, whose critic outputs f are `scores`."""
+    def normalized_scores(self, critic, samples, scores):
+        """f̂ of `samples`, whose outputs f of `critic` are `scores`."""
         gradients = backend.input_gradient(
-            lambda x: self.critic(x, training=True), samples, self.critic.variables
+            lambda x: critic(x, training=True), samples, critic.variables
         )
         return gradient_normalized_scores(scores, gradients)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return wasserstein_discriminator_loss(
-            self.normalized_scores(real, real_logits), self.normalized_scores(fake, fake_logits)
+            self.normalized_scores(critic, real, real_logits),
+            self.normalized_scores(critic, fake, fake_logits),
         )
 
-    def generator_loss(self, fake_logits, real, fake):
-        return wasserstein_generator_loss(self.normalized_scores(fake, fake_logits)), {}
+    def generator_loss(self, fake_logits, real, fake, critic):
+        return wasserstein_generator_loss(self.normalized_scores(critic, fake, fake_logits)), {}
 
 
-@registry.register("gn_gan")
-def _gn_gan_from_config(generator, discriminator, config):
-    return GNGAN(generator, discriminator, **registry.common_options(config))
+registry.register("gn_gan", GNGAN)

@@ -23,13 +23,11 @@ class HingeGAN(GAN):
     ```
     """
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return hinge_discriminator_loss(real_logits, fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return hinge_generator_loss(fake_logits), {}
 
 
-@registry.register("hinge")
-def _hinge_from_config(generator, discriminator, config):
-    return HingeGAN(generator, discriminator, **registry.common_options(config))
+registry.register("hinge", HingeGAN)

@@ -27,6 +27,7 @@ class JSPenaltyGAN(EDGAN):
     """
 
     penalty_names = ("js",)
+    config_names = {"penalty_weight": "js_weight"}
 
     def __init__(self, generator, discriminator, latent_dim, coupling=None, **kwargs):
         if coupling is not None:
@@ -34,16 +35,11 @@ class JSPenaltyGAN(EDGAN):
                 f"JSPenaltyGAN compares the marginal value histograms of the two batches, "
                 f"which needs no coupling; received coupling={coupling!r}. Leave it unset."
             )
-        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        super().__init__(generator, discriminator, latent_dim, coupling=None, **kwargs)
 
     def generator_penalty(self, real, fake):
         js = js_divergence(real, fake, **self.ced_options)
         return self.penalty_weight * js, {"js": js}
 
 
-@registry.register("js_penalty")
-def _js_penalty_from_config(generator, discriminator, config):
-    return JSPenaltyGAN(
-        generator, discriminator, penalty_weight=config["penalty_weight"],
-        bins=config["bins"], bandwidth=config["bandwidth"], **registry.common_options(config),
-    )
+registry.register("js_penalty", JSPenaltyGAN)

@@ -8,20 +8,47 @@ from keras_edgan.techniques.noisy_labels import flip_targets
 
 
 class LogisticDiscriminatorLoss:
-    """Mixin of the `GAN`s whose discriminator loss is the sigmoid cross-entropy of
-    EDGAN eq. 1 (`minimax_discriminator_loss`): it is their `discriminator_loss`,
-    with the targets of the GAN's `real_target`, `fake_target` and `flip_rate`.
-    Only these models accept those arguments.
+    """The logistic (sigmoid cross-entropy) discriminator loss of EDGAN eq. 1
+    (`minimax_discriminator_loss`), a mixin of the `GAN`s that use it, with its
+    targets: only these models take `real_target`, `fake_target` and `flip_rate`.
+
+    Args:
+        real_target, fake_target: the targets of the loss (α and β of the guide,
+            §4.1); the defaults 1 and 0 are the GAN objective. One-sided label
+            smoothing (Salimans et al. 2016, §3.4) sets real_target=0.9. Two-sided
+            smoothing also sets fake_target (e.g. 0.1); the optimal discriminator
+            (α·p_data + β·p_model)/(p_data + p_model) then keeps a floor of β where
+            only the model has mass: in every run of the guide the images later
+            turned to noise (epoch 60–70) and never recovered.
+        flip_rate: noisy labels (guide §4.5): each discriminator target is flipped
+            with this probability, drawn from the model's stream. With 5% and 10%
+            the guide's images turned to noise at some epoch (78 and 75).
 
     Example:
     ```python
     class NSGAN(LogisticDiscriminatorLoss, GAN):
-        def generator_loss(self, fake_logits, real, fake):
+        def generator_loss(self, fake_logits, real, fake, critic):
             return non_saturating_generator_loss(fake_logits), {}
     ```
     """
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def __init__(self, *args, real_target=1.0, fake_target=0.0, flip_rate=0.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.real_target, self.fake_target = float(real_target), float(fake_target)
+        self.flip_rate = float(flip_rate)
+        if not 0.0 <= self.fake_target < self.real_target <= 1.0:
+            raise ValueError(
+                f"The discriminator targets must satisfy 0 ≤ fake_target < real_target ≤ 1; "
+                f"got real_target={real_target}, fake_target={fake_target}. One-sided label "
+                f"smoothing uses real_target=0.9, fake_target=0."
+            )
+        if not 0.0 <= self.flip_rate < 0.5:
+            raise ValueError(
+                f"flip_rate is the fraction of flipped discriminator targets (noisy labels), "
+                f"in [0, 0.5); got {flip_rate}. The guide tried 0.05 and 0.1."
+            )
+
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return minimax_discriminator_loss(
             real_logits, fake_logits, *self.discriminator_targets(real_logits, fake_logits)
         )

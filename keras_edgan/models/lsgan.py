@@ -31,20 +31,17 @@ class LSGAN(GAN):
         c: the generator's target for its samples.
     """
 
+    config_names = {"a": "lsgan_a", "b": "lsgan_b", "c": "lsgan_c"}
+
     def __init__(self, generator, discriminator, latent_dim, a=0.0, b=1.0, c=1.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.a, self.b, self.c = float(a), float(b), float(c)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return least_squares_discriminator_loss(real_logits, fake_logits, a=self.a, b=self.b)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return least_squares_generator_loss(fake_logits, c=self.c), {}
 
 
-@registry.register("lsgan")
-def _lsgan_from_config(generator, discriminator, config):
-    return LSGAN(
-        generator, discriminator, a=config["lsgan_a"], b=config["lsgan_b"], c=config["lsgan_c"],
-        **registry.common_options(config),
-    )
+registry.register("lsgan", LSGAN)

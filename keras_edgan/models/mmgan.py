@@ -22,10 +22,8 @@ class MMGAN(LogisticDiscriminatorLoss, GAN):
     ```
     """
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return minimax_generator_loss(fake_logits), {}
 
 
-@registry.register("mmgan")
-def _mmgan_from_config(generator, discriminator, config):
-    return MMGAN(generator, discriminator, **registry.common_options(config))
+registry.register("mmgan", MMGAN)

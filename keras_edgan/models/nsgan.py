@@ -19,10 +19,8 @@ class NSGAN(LogisticDiscriminatorLoss, GAN):
     ```
     """
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return non_saturating_generator_loss(fake_logits), {}
 
 
-@registry.register("nsgan")
-def _nsgan_from_config(generator, discriminator, config):
-    return NSGAN(generator, discriminator, **registry.common_options(config))
+registry.register("nsgan", NSGAN)

@@ -30,11 +30,11 @@ class RGAN(GAN):
     ```
     """
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return relativistic_discriminator_loss(real_logits, fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.critic(real, training=True)
+    def generator_loss(self, fake_logits, real, fake, critic):
+        real_logits = critic(real, training=True)
         return relativistic_generator_loss(real_logits, fake_logits), {}
 
 
@@ -53,19 +53,13 @@ class RaGAN(GAN):
     ```
     """
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return relativistic_average_discriminator_loss(real_logits, fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
-        real_logits = self.critic(real, training=True)
+    def generator_loss(self, fake_logits, real, fake, critic):
+        real_logits = critic(real, training=True)
         return relativistic_average_generator_loss(real_logits, fake_logits), {}
 
 
-@registry.register("rgan")
-def _rgan_from_config(generator, discriminator, config):
-    return RGAN(generator, discriminator, **registry.common_options(config))
-
-
-@registry.register("ragan")
-def _ragan_from_config(generator, discriminator, config):
-    return RaGAN(generator, discriminator, **registry.common_options(config))
+registry.register("rgan", RGAN)
+registry.register("ragan", RaGAN)

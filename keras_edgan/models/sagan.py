@@ -25,6 +25,4 @@ class SAGAN(HingeGAN):
     """
 
 
-@registry.register("sagan")
-def _sagan_from_config(generator, discriminator, config):
-    return SAGAN(generator, discriminator, **registry.common_options(config))
+registry.register("sagan", SAGAN)

@@ -21,10 +21,7 @@ class SNGAN(HingeGAN):
     ```
     """
 
-    def __init__(self, generator, discriminator, latent_dim, d_steps=5, **kwargs):
-        super().__init__(generator, discriminator, latent_dim, d_steps=d_steps, **kwargs)
+    default_options = {"d_steps": 5}
 
 
-@registry.register("sngan")
-def _sngan_from_config(generator, discriminator, config):
-    return SNGAN(generator, discriminator, **registry.common_options(config))
+registry.register("sngan", SNGAN)

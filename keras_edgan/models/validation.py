@@ -5,6 +5,9 @@ step with a backend's shape error, or, worse, train without failing: images in
 [0, 255] fed to a tanh generator's discriminator make a GAN that learns nothing.
 """
 
+import inspect
+
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -118,3 +121,73 @@ def _check_range(finite, rank, low, high):
                 f"Training images must lie in [-1, 1], the range of the generator's tanh "
                 f"output; a batch spans [{low:.3g}, {high:.3g}].{hint}"
             )
+
+
+def check_networks(generator, discriminator, latent_dim):
+    """Raises unless both networks are built `keras.Model`s and the generator takes
+    noise of `latent_dim` features."""
+    for role, network in (("generator", generator), ("discriminator", discriminator)):
+        if not isinstance(network, keras.Model):
+            raise TypeError(
+                f"{role} must be a keras.Model (e.g. from keras_edgan.architectures); "
+                f"got {type(network).__name__}."
+            )
+        if not network.built:
+            raise ValueError(
+                f"The {role} is not built. Build it (call it once on an input, or use a "
+                f"functional/Sequential model with an Input) before wrapping it in a GAN."
+            )
+    generator_latent = generator.inputs[0].shape[-1] if generator.inputs else None
+    if generator_latent is not None and generator_latent != latent_dim:
+        raise ValueError(
+            f"latent_dim={latent_dim} does not match the generator, whose input "
+            f"has {generator_latent} features. Pass latent_dim={generator_latent} "
+            f"or build the generator with latent_dim={latent_dim}."
+        )
+
+
+def check_keywords(model, keywords, allowed):
+    """Raises for a keyword argument `model` does not take, naming the models whose
+    constructors do (real_target belongs to the logistic discriminator loss)."""
+    for name in keywords:
+        if name in allowed:
+            continue
+        owners = _constructor_owners(name)
+        if not owners:
+            raise TypeError(f"{type(model).__name__} got an unexpected argument {name!r}.")
+        definers = {definer for definer, _ in owners}
+        what = "; ".join(_summary(c) for c in sorted(definers, key=lambda c: c.__name__))
+        models = sorted({model_class.__name__ for _, model_class in owners})
+        raise ValueError(
+            f"{type(model).__name__} takes no argument {name!r}: it is an option of {what} "
+            f"({', '.join(models)}). Use one of those models, or leave {name} out."
+        )
+
+
+def _constructor_owners(name):
+    """`(class defining the argument, model class taking it)` pairs over the library's
+    GAN classes."""
+    from keras_edgan.models.gan import GAN  # the models import this module
+
+    pairs = []
+    for model_class in _subclasses(GAN):
+        if not model_class.__module__.startswith("keras_edgan."):
+            continue
+        for cls in model_class.__mro__:
+            init = cls.__dict__.get("__init__")
+            if init is not None and name in inspect.signature(init).parameters:
+                pairs.append((cls, model_class))
+                break
+    return pairs
+
+
+def _summary(cls):
+    """The first line of `cls`'s docstring, as a phrase."""
+    line = (cls.__doc__ or cls.__name__).strip().splitlines()[0].rstrip(".")
+    return line[0].lower() + line[1:]
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)

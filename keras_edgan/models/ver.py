@@ -59,9 +59,8 @@ class VER(GAN):
        (MINE's adaptive gradient clipping, on global norms), so the regularizer never
        outweighs the adversarial signal.
 
-    The wrapped GAN must be defined by its losses alone (`discriminator_loss`,
-    `generator_loss`); GANs that change the step itself (WGAN's weight clipping) are
-    refused.
+    The wrapped GAN's losses and hooks are used (WGAN's weight clipping included);
+    its `TrainingOptions` are this model's, except `merged_update`, which VER refuses.
 
     `fit` logs the wrapped GAN's `d_loss`, `g_loss` (the adversarial loss, without
     the MI term) and penalties, and `mi`, the bound I_Θ on the generator's batch.
@@ -80,13 +79,15 @@ class VER(GAN):
     Args:
         gan: the GAN to regularize (e.g. `NSGAN`, `WGANGP`, `EDGAN`); its networks,
             `latent_dim`, objective (label smoothing and noisy labels included) and
-            the training techniques of its step (`GAN.training_options`: `d_steps`,
+            the training techniques of its step (its `options`: `d_steps`,
             noise, instance noise, replay, ...) are used. It must be unconditional.
         mi_weight: λ of eq. 6.
         statistics_network: T, a `keras.Model` mapping `[samples, z]` to one score
             per pair; default `mine_statistics_network(...)` for the generator's
             sample shape.
         moving_average_rate: rate of MINE's moving average of E_marginal[e^T].
+        statistics_units: units of each hidden layer of the default statistics
+            network (the paper does not give T's width).
         seed: seed of this model's noise stream; give it a different seed from the
             wrapped GAN's, whose own stream still draws what its losses need (e.g.
             WGAN-GP's ε). `None` draws one from Python's `random` (seeded by
@@ -99,6 +100,7 @@ class VER(GAN):
         mi_weight=1.0,
         statistics_network=None,
         moving_average_rate=0.01,
+        statistics_units=128,
         seed=None,
         **kwargs,
     ):
@@ -107,18 +109,11 @@ class VER(GAN):
                 f"VER wraps a keras_edgan.models.GAN (e.g. NSGAN(G, D, latent_dim=...)); "
                 f"got {type(gan).__name__}."
             )
-        # VER takes the wrapped GAN's losses and runs its own step: a GAN that also
-        # changes the step (WGAN clips weights after each update) would lose that.
-        changed = [
-            name for name in ("step", "_discriminator_update", "_generator_update")
-            if getattr(type(gan), name) is not getattr(GAN, name)
-        ]
-        if changed:
-            raise TypeError(
-                f"VER adds its term to a GAN defined by its losses, but "
-                f"{type(gan).__name__} also changes the training step ({', '.join(changed)}), "
-                f"which VER would skip. Wrap a GAN that only defines discriminator_loss and "
-                f"generator_loss (e.g. WGANGP rather than WGAN)."
+        if gan.options.merged_update:
+            raise ValueError(
+                "VER adds the statistics network's update and the MI gradient to the "
+                "generator update, which merged_update=True replaces by one merged "
+                "gradient. Build the wrapped GAN with merged_update=False."
             )
         if gan.num_classes is not None:
             raise ValueError(
@@ -127,8 +122,8 @@ class VER(GAN):
                 "Build the wrapped GAN with num_classes=None."
             )
         super().__init__(
-            gan.generator, gan.discriminator, gan.latent_dim, seed=seed,
-            **gan.training_options, **kwargs,
+            gan.generator, gan.discriminator, gan.latent_dim, options=gan.options, seed=seed,
+            **kwargs,
         )
         if not 0.0 < moving_average_rate <= 1.0:
             raise ValueError(
@@ -143,7 +138,7 @@ class VER(GAN):
         self.mi_weight = float(mi_weight)
         self.moving_average_rate = float(moving_average_rate)
         self.statistics_network = statistics_network or mine_statistics_network(
-            gan.generator.outputs[0].shape[1:], gan.latent_dim
+            gan.generator.outputs[0].shape[1:], gan.latent_dim, units=int(statistics_units)
         )
         self.marginal_average = self.add_weight(
             shape=(), initializer="ones", trainable=False, name="marginal_average"
@@ -167,33 +162,34 @@ class VER(GAN):
             **kwargs,
         )
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        return self.gan.discriminator_loss(real_logits, fake_logits, real, fake)
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        return self.gan.discriminator_loss(real_logits, fake_logits, real, fake, critic)
 
-    def generator_loss(self, fake_logits, real, fake):
-        return self.gan.generator_loss(fake_logits, real, fake)
+    def generator_loss(self, fake_logits, real, fake, critic):
+        return self.gan.generator_loss(fake_logits, real, fake, critic)
+
+    def after_discriminator_update(self):
+        self.gan.after_discriminator_update()
 
     def generator_penalty(self, real, fake):
         return self.gan.generator_penalty(real, fake)
 
-    def _generator_state(self):
+    def generator_state(self):
         # The statistics network's update is part of the generator update.
         return [
-            *super()._generator_state(),
+            *super().generator_state(),
             *self.statistics_network.variables,
             *self.t_optimizer.variables,
             self.marginal_average,
         ]
 
-    def _generator_update(self, real, labels=None):
+    def generator_update(self, real, labels):
         n = ops.shape(real)[0]
         self._statistics_update(self.sample_noise(n))
 
         z = self.sample_noise(n)
         z_marginal = keras.random.shuffle(z, axis=0, seed=self.seed_generator)
-        loss, penalties, adversarial = self._gradients(
-            self._generator_loss_fn(z, real), self.generator
-        )
+        loss, penalties, adversarial = self.generator_gradients(z, real, labels)
 
         def information_loss_fn():
             joint, marginal = self._scores(self.generator(z, training=True), z, z_marginal)
@@ -218,7 +214,8 @@ class VER(GAN):
             self.marginal_average.assign(average)
             return -mine_corrected_objective(joint, marginal, average), None
 
-        self._update(loss_fn, self.statistics_network, self.t_optimizer)
+        _, _, grads = self._gradients(loss_fn, self.statistics_network)
+        self.t_optimizer.apply(grads, self.statistics_network.trainable_variables)
 
     def _scores(self, fake, z, z_marginal):
         """T on the joint pairs (G(zᵢ), zᵢ) and on the marginal pairs (G(zᵢ), z_π(i))."""
@@ -227,22 +224,8 @@ class VER(GAN):
         return joint, marginal
 
 
-@registry.register("vgan")
-def _vgan_from_config(generator, discriminator, config):
-    # VER's VGAN (eq. 7) trained as Goodfellow et al. recommend: the generator
-    # maximizes log D(G(z)) (the non-saturating loss), not log(1 − D(G(z))).
-    return NSGAN(generator, discriminator, **registry.common_options(config))
-
-
-@registry.register("vgan_ver")
-def _vgan_ver_from_config(generator, discriminator, config):
-    base = _vgan_from_config(generator, discriminator, config)
-    return VER(base, mi_weight=config["penalty_weight"])
-
-
-@registry.register("wgan_gp_ver")
-def _wgan_gp_ver_from_config(generator, discriminator, config):
-    base = WGANGP(
-        generator, discriminator, gp_weight=config["gp_weight"], **registry.common_options(config)
-    )
-    return VER(base, mi_weight=config["penalty_weight"])
+# VER's VGAN (eq. 7) trained as Goodfellow et al. recommend: the generator maximizes
+# log D(G(z)) (the non-saturating loss), not log(1 − D(G(z))).
+registry.register("vgan", NSGAN)
+registry.register("vgan_ver", VER, wraps=NSGAN)
+registry.register("wgan_gp_ver", VER, wraps=WGANGP)

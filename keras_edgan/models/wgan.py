@@ -36,8 +36,10 @@ class WGAN(GAN):
         d_steps: critic updates per generator update (n_critic).
     """
 
-    def __init__(self, generator, discriminator, latent_dim, clip_value=0.01, d_steps=5, **kwargs):
-        super().__init__(generator, discriminator, latent_dim, d_steps=d_steps, **kwargs)
+    default_options = {"d_steps": 5}
+
+    def __init__(self, generator, discriminator, latent_dim, clip_value=0.01, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
         if not float(clip_value) > 0:
             raise ValueError(
                 f"clip_value must be positive, the bound c of the critic's weights; "
@@ -45,22 +47,15 @@ class WGAN(GAN):
             )
         self.clip_value = float(clip_value)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         return wasserstein_discriminator_loss(real_logits, fake_logits)
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return wasserstein_generator_loss(fake_logits), {}
 
-    def _discriminator_update(self, real, labels=None):
-        loss = super()._discriminator_update(real, labels)
+    def after_discriminator_update(self):
         for variable in self.discriminator.trainable_variables:
             variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
-        return loss
 
 
-@registry.register("wgan")
-def _wgan_from_config(generator, discriminator, config):
-    return WGAN(
-        generator, discriminator, clip_value=config["clip_value"],
-        **registry.common_options(config),
-    )
+registry.register("wgan", WGAN)

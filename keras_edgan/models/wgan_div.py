@@ -35,23 +35,20 @@ class WGANDiv(GAN):
         k, p: weight and exponent of the gradient term (the paper's 2 and 6).
     """
 
+    config_names = {"k": "wgan_div_k", "p": "wgan_div_p"}
+
     def __init__(self, generator, discriminator, latent_dim, k=2.0, p=6.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.k, self.p = float(k), float(p)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
         penalty = wasserstein_divergence_penalty(
-            self.critic, real, fake, power=self.p, seed=self.seed_generator
+            critic, real, fake, power=self.p, seed=self.seed_generator
         )
         return wasserstein_discriminator_loss(real_logits, fake_logits) + self.k * penalty
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return wasserstein_generator_loss(fake_logits), {}
 
 
-@registry.register("wgan_div")
-def _wgan_div_from_config(generator, discriminator, config):
-    return WGANDiv(
-        generator, discriminator, k=config["wgan_div_k"], p=config["wgan_div_p"],
-        **registry.common_options(config),
-    )
+registry.register("wgan_div", WGANDiv)

@@ -36,20 +36,18 @@ class WGANGP(GAN):
         d_steps: critic updates per generator update (n_critic = 5 in the paper).
     """
 
-    def __init__(self, generator, discriminator, latent_dim, gp_weight=10.0, d_steps=5, **kwargs):
-        super().__init__(generator, discriminator, latent_dim, d_steps=d_steps, **kwargs)
+    default_options = {"d_steps": 5}
+
+    def __init__(self, generator, discriminator, latent_dim, gp_weight=10.0, **kwargs):
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.gp_weight = float(gp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake):
-        penalty = gradient_penalty(self.critic, real, fake, seed=self.seed_generator)
+    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        penalty = gradient_penalty(critic, real, fake, seed=self.seed_generator)
         return wasserstein_discriminator_loss(real_logits, fake_logits) + self.gp_weight * penalty
 
-    def generator_loss(self, fake_logits, real, fake):
+    def generator_loss(self, fake_logits, real, fake, critic):
         return wasserstein_generator_loss(fake_logits), {}
 
 
-@registry.register("wgan_gp")
-def _wgan_gp_from_config(generator, discriminator, config):
-    return WGANGP(
-        generator, discriminator, gp_weight=config["gp_weight"], **registry.common_options(config)
-    )
+registry.register("wgan_gp", WGANGP)

@@ -72,19 +72,18 @@ class BoundDiscriminator:
 
     A model's losses and penalties call it (e.g. the gradient penalty of WGAN-GP, on
     points between real and generated samples) without knowing about labels; the
-    GAN sets `labels` at the start of each update.
+    GAN binds a new one to the labels of each update and passes it to the losses.
 
     Example:
     ```python
-    critic = BoundDiscriminator(discriminator)
-    critic.labels = y
+    critic = BoundDiscriminator(discriminator, labels=y)
     penalty = gradient_penalty(critic, real, fake)
     ```
     """
 
-    def __init__(self, network):
+    def __init__(self, network, labels=None):
         self.network = network
-        self.labels = None
+        self.labels = labels
 
     def __call__(self, samples, training=False):
         if self.labels is None:

@@ -41,6 +41,11 @@ class Registry:
                 f"Unknown {self.kind} {name!r}.{hint} Choose one of: {', '.join(self.names())}."
             )
 
+    def get(self, name):
+        """The factory registered under `name` (checked)."""
+        self.check(name)
+        return self._factories[name]
+
     def build(self, name, *args):
         """Calls the factory of `name` with `args`."""
         self.check(name)

@@ -1,0 +1,152 @@
+"""The options of a GAN's training step, defined once: `GAN` takes them, `train`'s
+flags and configuration keys are generated from them."""
+
+import dataclasses
+import numbers
+
+from keras_edgan.techniques.latent_noise import check_noise_distribution
+
+STEP_MODES = ("alternating", "merged", "scheduled")
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingOptions:
+    """How a GAN's training step runs, whatever its objective; checked on creation.
+
+    `GAN(..., d_steps=2)` and `GAN(..., options=TrainingOptions(d_steps=2))` are the
+    same model; keyword arguments override the fields of `options`.
+
+    Args:
+        d_steps: discriminator updates per generator update (k_D of EDGAN's
+            Algorithm 1; n_critic of WGAN).
+        noise_stddev: standard deviation of z ~ N(0, σ²I). EDGAN's text says a
+            standard Gaussian (σ = 1); its algorithm box says N(0, 0.02).
+        noise_distribution: "normal" (z ~ N(0, noise_stddev² I)) or "uniform"
+            (z ~ U[−1, 1], DCGAN's noise, that of the DCGAN rows of EDGAN's Tables 1
+            and 2). Training, `generate` and the sample grids all draw it.
+        merged_update: train both networks from one gradient computation per step
+            instead of alternating (the stop-gradient merge of the two updates in
+            Zheng's GAN survey, "合并交替优化"): the loss
+            L_D(D(x), D(sg(G(z)))) + L_G(D(G(z))) − L_G(D(sg(G(z)))), sg the
+            stop-gradient, has gradient ∇L_D for the discriminator and ∇L_G for the
+            generator, both at the current weights and on the same noise. Each
+            network keeps its own optimizer. Needs d_steps=1; not with
+            critic_schedule or replay_buffer_size.
+        instance_noise: σ₀ of instance noise (Sønderby et al. 2017; Arjovsky and
+            Bottou 2017, §4): every sample the discriminator sees, real or generated,
+            in both updates, gets Gaussian noise N(0, σ_t² I). 0 disables it.
+        instance_noise_steps: generator updates over which σ_t anneals linearly from
+            σ₀ to 0; 0 keeps σ₀.
+        replay_buffer_size: experience replay (guide §4.2): stored past generated
+            samples, one from each discriminator update; each time that many were
+            stored, half of the next generated minibatch is replaced by stored ones
+            (`keras_edgan.techniques.ExperienceReplay`). The guide uses one per
+            minibatch of an epoch; 0 disables it.
+        feature_matching: Salimans et al. 2016, §3.1: the generator minimizes
+            ‖E f(x) − E f(G(z))‖²₂ instead of the model's adversarial loss (its
+            penalties, e.g. EDGAN's λρ, stay), f the features of a discriminator
+            layer: True takes its last features with more than one value per example
+            (the input of the layer compressing them to the logit), a string names a
+            layer. None disables it.
+        historical_averaging: weight w of Salimans et al.'s historical averaging
+            (§3.3): each network's loss gets w·‖θ − (1/t)Σᵢθᵢ‖², the mean over the
+            weights it had at the start of each of its updates. 0 disables it.
+        critic_schedule: WGAN's critic schedule (Arjovsky et al.'s code; guide §5.3):
+            100 critic updates before each of the first critic_schedule generator
+            updates and before every 500th, d_steps otherwise. Each training step
+            then makes one critic update, and the generator update is committed only
+            when the schedule says so; steps count critic updates. None disables it.
+
+    Example:
+    >>> TrainingOptions(d_steps=2, instance_noise=0.1).mode
+    'alternating'
+    """
+
+    d_steps: int = 1
+    noise_stddev: float = 1.0
+    noise_distribution: str = "normal"
+    merged_update: bool = False
+    instance_noise: float = 0.0
+    instance_noise_steps: int = 0
+    replay_buffer_size: int = 0
+    feature_matching: bool | str | None = None
+    historical_averaging: float = 0.0
+    critic_schedule: int | None = None
+
+    def __post_init__(self):
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # frozen
+        if _integer(self.d_steps) is None or self.d_steps < 1:
+            raise ValueError(
+                f"d_steps must be a positive integer (discriminator updates per "
+                f"generator update); got {self.d_steps!r}. EDGAN uses d_steps=2."
+            )
+        check_noise_distribution(self.noise_distribution, self.noise_stddev)
+        set_("noise_stddev", float(self.noise_stddev))
+        for name in ("instance_noise", "historical_averaging"):
+            set_(name, _nonnegative(name, getattr(self, name), float))
+        for name in ("instance_noise_steps", "replay_buffer_size"):
+            set_(name, _nonnegative(name, getattr(self, name), int))
+        if self.critic_schedule is not None:
+            set_("critic_schedule", _nonnegative("critic_schedule", self.critic_schedule, int))
+        if self.merged_update not in (True, False):
+            raise ValueError(f"merged_update must be true or false; got {self.merged_update!r}.")
+        set_("merged_update", bool(self.merged_update))
+        feature_matching = self.feature_matching
+        if feature_matching is False or feature_matching == "":
+            set_("feature_matching", None)
+        elif not (feature_matching is None or feature_matching is True
+                  or isinstance(feature_matching, str)):
+            raise ValueError(
+                f"feature_matching must be True, None or the name of a discriminator "
+                f"layer; got {feature_matching!r}."
+            )
+        if self.merged_update:
+            self._check_mergeable()
+
+    def _check_mergeable(self):
+        if self.d_steps != 1:
+            raise ValueError(
+                f"merged_update=True updates both networks once per step, so it needs "
+                f"d_steps=1; got d_steps={self.d_steps}."
+            )
+        for name in ("critic_schedule", "replay_buffer_size"):
+            if getattr(self, name):
+                raise ValueError(
+                    f"merged_update=True computes both updates from one loss on the same "
+                    f"generated minibatch, which {name} changes (alternating updates, or a "
+                    f"discriminator minibatch of replayed samples). Use merged_update=False "
+                    f"with {name}."
+                )
+
+    @property
+    def mode(self):
+        """The step's shape, one of `STEP_MODES`: Algorithm 1's alternating updates,
+        the merged update, or WGAN's critic schedule."""
+        if self.critic_schedule is not None:
+            return "scheduled"
+        return "merged" if self.merged_update else "alternating"
+
+    @property
+    def minibatches_per_step(self):
+        """Real minibatches in one element of the training dataset: batch it at this
+        many times the minibatch size."""
+        return 1 if self.mode == "scheduled" else self.d_steps
+
+
+FIELDS = tuple(field.name for field in dataclasses.fields(TrainingOptions))
+
+
+def _integer(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != int(value):
+        return None
+    return int(value)
+
+
+def _nonnegative(name, value, kind):
+    """`value` as `kind` (int or float), checked to be ≥ 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0 or (
+        kind is int and _integer(value) is None
+    ):
+        what = "integer" if kind is int else "number"
+        raise ValueError(f"{name} must be a non-negative {what}; got {value!r}.")
+    return kind(value)
