@@ -10,7 +10,9 @@ install: $(STAMP)
 # torch==2.13.0 is the CPU build (an unpinned torch pulls a multi-GB CUDA build).
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --upgrade pip
+	# setuptools as pyproject.toml's build-system needs it: the wheel test builds offline
+	# (--no-build-isolation) with this one, and a new venv brings an older one.
+	$(PYTHON) -m pip install --quiet --upgrade pip "setuptools>=77"
 	$(PYTHON) -m pip install --quiet -e '.[jax,torch,test]'
 	# TF-GAN's metrics are the tests' reference; its declared dependencies (tensorflow-hub,
 	# and tf-keras' full tensorflow wheel) would replace tensorflow-cpu, so --no-deps.

@@ -102,8 +102,8 @@ def _source_tree(destination):
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """The wheel of the tree, built as `pip wheel --no-deps .` builds it (offline)."""
-    pytest.importorskip("setuptools")  # --no-build-isolation builds with the venv's
+    """The wheel of the tree, built as `pip wheel --no-deps .` builds it, offline: with
+    the setuptools of the environment (`make install` installs pyproject's)."""
     source = _source_tree(tmp_path_factory.mktemp("source"))
     dist = tmp_path_factory.mktemp("dist")
     result = subprocess.run(

@@ -44,7 +44,7 @@ def load(name_or_path=None, overrides=None):
     `--model=nsgan`): they are left out, with a warning. An override of an option
     the model does not take is an error.
     """
-    table, source = {}, "the overrides"
+    table, source = {}, None
     if name_or_path:
         path = resolve(name_or_path)
         table, source = _read(path), str(path)
@@ -53,21 +53,23 @@ def load(name_or_path=None, overrides=None):
     _check_keys(overrides, "the overrides")
     model = overrides.get("model", table.get("model", RUN_OPTIONS["model"].default))
     config = defaults(model)
-    for given, origin in ((table, source), (overrides, "the overrides")):
-        for key, value in given.items():
-            if key in config:
-                config[key] = value
-            elif origin == "the overrides":
-                raise ValueError(_not_an_option(key, model))
-            else:
-                logging.warning("%s: %s; left out.", source, _not_an_option(key, model))
+    for key, value in table.items():
+        if key in config:
+            config[key] = value
+        else:
+            logging.warning("%s: %s; left out.", source, _not_an_option(key, model))
+    for key, value in overrides.items():
+        if key not in config:
+            raise ValueError(f"{_not_an_option(key, model)}.")
+        config[key] = value
     _check_values(config)
     return config
 
 
 def _not_an_option(key, model):
     owners = models.registry.all_options()[key]
-    return f"{key!r} is not an option of model {model!r} (it is of {', '.join(owners)})"
+    return (f"{key!r} is not an option of model {model!r} (it is of {', '.join(owners)}): "
+            f"choose one of those models, or leave {key} out")
 
 
 def _read(path):

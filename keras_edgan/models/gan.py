@@ -324,13 +324,14 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         L_D(D(x), D(sg(G(z)))) + L_G(D(G(z))) − L_G(D(sg(G(z)))) has gradient ∇L_D for
         the discriminator and ∇L_G for the generator."""
         z = self.sample_noise(ops.shape(real)[0])
-        real = self.discriminator_input(real)
+        seen = self.discriminator_input()
+        real = seen(real)
         self._start_update(self.discriminator)
         self._start_update(self.generator)
         critic = self.critic(labels)
 
         def loss_fn():
-            fake = self.discriminator_input(self._generate(z, labels))
+            fake = seen(self._generate(z, labels))
             held = ops.stop_gradient(fake)
             held_logits = self._discriminate(held, labels)
             real_logits = self._discriminate(real, labels)
@@ -355,7 +356,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     def discriminator_update(self, real, labels):
         """One discriminator update on a real minibatch and fresh fakes; the loss."""
         fake, fake_labels = self.discriminator_fakes(real, labels)
-        real, fake = self.discriminator_input(real), self.discriminator_input(fake)
+        seen = self.discriminator_input()
+        real, fake = seen(real), seen(fake)
         self._start_update(self.discriminator)
         critic = self.critic(labels)
 
@@ -384,12 +386,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     def generator_gradients(self, z, real, labels):
         """`(loss, penalties, gradients)` of the generator's loss on noise `z`, with
         the techniques' terms; nothing is applied."""
-        real = self.discriminator_input(real)
+        seen = self.discriminator_input()
+        real = seen(real)
         self._start_update(self.generator)
         critic = self.critic(labels)
 
         def loss_fn():
-            fake = self.discriminator_input(self._generate(z, labels))
+            fake = seen(self._generate(z, labels))
             loss, penalties = self.generator_objective(real, fake, labels, critic)
             return loss + self.regularization(self.generator), penalties
 
@@ -419,16 +422,18 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             return fake, labels
         return self.replay.replay(fake, labels, seed=self.seed_generator)
 
-    def discriminator_input(self, samples):
-        """What the discriminator sees of `samples`: with instance noise, samples +
-        N(0, σ_t² I), σ_t annealed over the generator updates."""
+    def discriminator_input(self):
+        """What the discriminator sees of the samples of the update starting now: a
+        function adding instance noise N(0, σ_t² I), σ_t annealed over the generator
+        updates (the identity without it). σ_t is read here, outside the loss
+        functions, whose traced state holds only the model's variables."""
         if not self.options.instance_noise:
-            return samples
+            return lambda samples: samples
         stddev = instance_noise_stddev(
             self.generator_updates.value, self.options.instance_noise,
             self.options.instance_noise_steps,
         )
-        return add_instance_noise(samples, stddev, seed=self.seed_generator)
+        return lambda samples: add_instance_noise(samples, stddev, seed=self.seed_generator)
 
     def generator_objective(self, real, fake, labels, critic, fake_logits=None):
         """L_G of the generated `fake`: `(loss, penalties)`. Feature matching replaces
