@@ -60,9 +60,12 @@ def test_checkpoint_writes_atomically_and_keeps_the_newest(tmp_path):
     gan.fit(batches(0, 2 * N).repeat(), steps_per_epoch=1, epochs=4, verbose=0,
             callbacks=[checkpoint])
     names = sorted(os.listdir(os.path.join(tmp_path, "checkpoints")))
-    assert names == ["ckpt-0000003.weights.h5", "ckpt-0000004.weights.h5"]  # no .tmp left
+    assert names == [  # no .tmp left; each checkpoint with its digest
+        "ckpt-0000003.weights.h5", "ckpt-0000003.weights.h5.sha256",
+        "ckpt-0000004.weights.h5", "ckpt-0000004.weights.h5.sha256",
+    ]
     restored = make_gan()
-    restored.load_weights(os.path.join(tmp_path, "checkpoints", names[-1]))
+    restored.load_weights(os.path.join(tmp_path, "checkpoints", names[-2]))
     for a, b in zip(weights(gan), weights(restored)):
         np.testing.assert_array_equal(a, b)
 
@@ -98,8 +101,30 @@ def test_restore_loads_the_newest_and_drops_interrupted_saves(trained, tmp_path)
     assert callbacks.Checkpoint(str(tmp_path / "empty")).restore(make_gan()) == 0
 
 
+def test_a_damaged_checkpoint_is_set_aside_and_the_previous_restored(trained, tmp_path, caplog):
+    gan, checkpoint, (previous, newest) = saved_checkpoints(trained, tmp_path)
+    with open(newest, "r+b") as file:  # one flipped bit, same size
+        file.seek(os.path.getsize(newest) // 2)
+        byte = file.read(1)
+        file.seek(-1, os.SEEK_CUR)
+        file.write(bytes([byte[0] ^ 0x01]))
+    restored = make_gan()
+    with caplog.at_level("WARNING"):
+        assert checkpoint.restore(restored) == 1
+    assert f"Checkpoint {newest} does not match its SHA-256 digest" in caplog.text
+    assert f"resuming from {previous}" in caplog.text
+    assert os.path.exists(newest + ".corrupt") and not os.path.exists(newest)
+    os.replace(previous, previous + ".moved")  # the last one damaged too: nothing left
+    os.replace(newest + ".corrupt", newest)
+    os.replace(newest + ".corrupt.sha256", newest + ".sha256")
+    with pytest.raises(callbacks.CheckpointError, match="damaged .* no earlier checkpoint"):
+        checkpoint.restore(make_gan())
+
+
 def test_truncated_checkpoint_names_the_file_and_the_way_out(trained, tmp_path):
+    """A checkpoint without a digest (written before digests) is checked by reading it."""
     _, checkpoint, (previous, newest) = saved_checkpoints(trained, tmp_path)
+    os.remove(newest + ".sha256")
     with open(newest, "rb") as file:
         head = file.read(4096)
     with open(newest, "wb") as file:
@@ -146,6 +171,7 @@ def test_a_checkpoint_of_the_lagged_oadam_is_refused_with_its_cause(trained, tmp
     # previous_velocity besides m and v: 4 slots per weight after iterations and
     # learning rate. Such a file is the current one with two more slots per weight.
     _, checkpoint, (_, newest) = saved_checkpoints(trained, tmp_path)
+    os.remove(newest + ".sha256")  # it predates digests
     with h5py.File(newest, "r+") as file:
         for group in ("d_optimizer/vars", "g_optimizer/vars"):
             slots = len(file[group]) - 2
@@ -158,3 +184,30 @@ def test_a_checkpoint_of_the_lagged_oadam_is_refused_with_its_cause(trained, tmp
     assert "earlier OAdam" in message and "step t−2" in message
     assert "d_optimizer/vars" in message and "g_optimizer/vars" in message
     assert "--restart" in message
+
+
+def test_a_full_disk_keeps_the_last_checkpoint_and_says_so(tmp_path):
+    """ENOSPC while saving (injected: a real full disk needs a tmpfs): the partial
+    file is removed, the previous checkpoint stays loadable, and the error says so."""
+    import errno
+
+    gan = make_gan()
+    checkpoint = callbacks.Checkpoint(str(tmp_path))
+    gan.fit(batches(0, N), epochs=1, verbose=0, callbacks=[checkpoint])
+    good = os.path.join(tmp_path, "checkpoints", f"ckpt-{N:07d}.weights.h5")
+
+    def full_disk(path):
+        with open(path, "wb") as file:
+            file.write(b"\x89HDF partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    gan.save_weights = full_disk
+    with pytest.raises(callbacks.CheckpointError,
+                       match=rf"step {2 * N} could not be written .*\(the disk is full\).*"
+                             rf"partial file was removed and the newest checkpoint, {good}, is "
+                             r"intact. Free some space, then run the same command again"):
+        gan.fit(batches(N, 2 * N), epochs=1, verbose=0, callbacks=[checkpoint])
+    assert sorted(os.listdir(os.path.join(tmp_path, "checkpoints"))) == [
+        os.path.basename(good), os.path.basename(good) + ".sha256",
+    ]
+    assert callbacks.Checkpoint(str(tmp_path)).restore(make_gan()) == N

@@ -46,7 +46,8 @@ def test_train_writes_scalars_images_checkpoints_and_png(tmp_path):
     assert grid.shape == (8 * 28, 8 * 28)  # 8×8 grayscale digits
     assert grid.std() > 0
     assert sorted(os.path.basename(p) for p in glob.glob(str(logdir / "checkpoints" / "*"))) == [
-        "ckpt-0000002.weights.h5", "ckpt-0000004.weights.h5",
+        "ckpt-0000002.weights.h5", "ckpt-0000002.weights.h5.sha256",
+        "ckpt-0000004.weights.h5", "ckpt-0000004.weights.h5.sha256",
     ]
     assert (logdir / "generator.keras").is_file()
 

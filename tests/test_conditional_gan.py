@@ -130,6 +130,25 @@ def test_mismatched_networks_and_unlabelled_data_are_clear_errors():
         models.VER(gan)
 
 
+@pytest.mark.parametrize("labels, message", [
+    (np.array([0, 1, 3, 2], "int32"), r"labels must lie in \[0, 3\).*from 0 to 3"),
+    (np.array([0, -1, 2, 2], "int32"), r"labels must lie in \[0, 3\).*from -1 to 2"),
+    (np.array([0.0, 1.7, 2.0, 1.0], "float32"), "dtype float32; expected integer class indices"),
+    (np.eye(3, dtype="int32")[[0, 1, 2, 0]], r"one index per image.*shape \(4, 3\).*argmax"),
+    (np.eye(3, dtype="float32")[[0, 1, 2, 0]], "float32; expected integer.*tf.argmax"),
+])
+def test_labels_that_would_train_silently_wrong_are_refused(labels, message):
+    """Out-of-range labels would train as an all-zero one-hot and float ones be
+    truncated: both refused, as arrays and as a dataset (batch by batch)."""
+    gan = models.NSGAN(*conditional_networks(), latent_dim=2, num_classes=CLASSES)
+    gan.compile(d_optimizer="sgd", g_optimizer="sgd")
+    images = np.zeros((4, 2), "float32")
+    with pytest.raises(ValueError, match=message):
+        gan.fit(images, labels, batch_size=4, verbose=0)
+    with pytest.raises(Exception, match=message):
+        gan.fit(tf.data.Dataset.from_tensors((images, labels)), verbose=0)
+
+
 # End to end: sample grids, the train command and a run on the embedded digits.
 
 SIDE = 28

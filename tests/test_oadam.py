@@ -85,7 +85,7 @@ def test_matches_algorithm_1_over_25_steps():
             )
 
 
-def test_the_four_steps_of_the_issue_and_not_the_lagged_rule():
+def test_four_steps_worked_by_hand_and_not_the_lagged_rule():
     # Gradients (1, -2, 0.5, 3) at lr 0.01, β = (0.5, 0.9), from 0. By hand from
     # Algorithm 1: step 1 moves by -2·lr·sign(g) = -0.02; step 2 has
     # m̂_2 = -0.75/0.75 = -1, v̂_2 = 0.49/0.19 (m̂_2/√v̂_2 = -0.622700) and

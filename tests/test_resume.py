@@ -80,7 +80,10 @@ def test_events_after_the_checkpoint_are_removed_on_resume(tmp_path):
 def test_a_run_killed_before_its_first_checkpoint_starts_over(tmp_path):
     logdir = str(tmp_path)
     train(tiny(steps=2), logdir)
-    shutil.rmtree(os.path.join(logdir, "checkpoints"))  # as if killed before the save
+    # As if killed before the save: no checkpoint, and no final networks either.
+    shutil.rmtree(os.path.join(logdir, "checkpoints"))
+    for network in ("generator.keras", "discriminator.keras"):
+        os.remove(os.path.join(logdir, network))
     train(tiny(steps=2), logdir)
     assert [step for step, _ in scalars(logdir)["losses/d_loss"]] == [2]
     texts = [value.tag for path in glob.glob(os.path.join(logdir, "events.out.tfevents.*"))
@@ -118,7 +121,7 @@ def test_restart_moves_the_earlier_run_aside(tmp_path):
     gan = train(tiny(steps=2, width=8), logdir, restart=True)
     assert int(gan.g_optimizer.iterations) == 2
     (moved,) = glob.glob(os.path.join(logdir, "restarted-*"))
-    assert sorted(os.listdir(os.path.join(moved, "checkpoints"))) == [
+    assert sorted(glob.glob("ckpt-*.weights.h5", root_dir=os.path.join(moved, "checkpoints"))) == [
         "ckpt-0000002.weights.h5", "ckpt-0000004.weights.h5",
     ]
     with open(os.path.join(moved, "config.json")) as file:
@@ -134,3 +137,100 @@ def test_unwritable_logdir_is_refused_before_training(tmp_path):
         train(tiny(), str(blocker / "run"))
     assert f"Cannot write to the run directory '{blocker / 'run'}'" in str(error.value)
     assert "Pass a --logdir you can write to" in str(error.value)
+
+
+HOLD_LOCK = """
+import sys, time
+from keras_edgan.cli import run_directory
+with run_directory.locked(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_logdir_in_use_is_refused_with_its_holder_and_freed_when_it_dies(tmp_path):
+    import subprocess
+    import sys
+
+    logdir = str(tmp_path / "run")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, logdir],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(run_directory.RunDirectoryError,
+                           match=rf"in use by train \(PID {holder.pid} on host .*another --logdir"):
+            train(tiny(steps=2), logdir)
+        assert not os.path.exists(os.path.join(logdir, "config.json"))  # nothing touched
+    finally:
+        holder.kill()  # as kill -9: the kernel releases the lock
+        holder.wait()
+    gan = train(tiny(steps=2), logdir)
+    assert int(gan.generator_updates) == 2
+
+
+def test_a_damaged_event_file_stops_the_resume_and_is_kept(tmp_path):
+    """A flipped byte inside an events file is damage, not a crash tail: the purge
+    refuses to cut there, and the file stays as it was."""
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    (path,) = glob.glob(os.path.join(logdir, "events.out.tfevents.*"))
+    with open(path, "rb") as file:
+        data = bytearray(file.read())
+    data[len(data) // 2] ^= 0x10
+    with open(path, "wb") as file:
+        file.write(data)
+    with pytest.raises(run_directory.RunDirectoryError,
+                       match=r"corrupted after \d+ records, before its end.*nothing was removed"):
+        train(tiny(), logdir)
+    with open(path, "rb") as file:
+        assert file.read() == bytes(data)
+
+
+def test_a_run_whose_checkpoints_are_gone_is_not_started_over(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    shutil.rmtree(os.path.join(logdir, "checkpoints"))
+    before = scalars(logdir)
+    with pytest.raises(run_directory.RunDirectoryError,
+                       match=r"events up to step 4, and its generator.*no checkpoint.*--restart"):
+        train(tiny(), logdir)
+    assert scalars(logdir) == before and os.path.exists(os.path.join(logdir, "generator.keras"))
+
+
+def test_a_run_without_its_config_is_not_resumed_unchecked(tmp_path):
+    logdir = str(tmp_path)
+    train(tiny(steps=N), logdir)
+    os.remove(os.path.join(logdir, "config.json"))
+    with pytest.raises(run_directory.RunDirectoryError,
+                       match=r"but no config.json.*Put its config.json back.*--restart"):
+        train(tiny(lr_g=0.01), logdir)
+    assert not os.path.exists(os.path.join(logdir, "config.json"))
+    gan = train(tiny(steps=2), logdir, restart=True)
+    assert int(gan.generator_updates) == 2
+
+
+def test_the_backend_is_recorded_and_another_one_is_named_on_resume(tmp_path, caplog):
+    import keras
+
+    logdir = str(tmp_path)
+    train(tiny(steps=2), logdir)
+    with open(os.path.join(logdir, "backend.txt")) as file:
+        assert file.read().strip() == keras.backend.backend()
+    with open(os.path.join(logdir, "backend.txt"), "w") as file:
+        file.write("another\n")
+    with caplog.at_level("WARNING"):
+        train(tiny(steps=4), logdir)
+    assert f"trained on the another backend and resumes on {keras.backend.backend()}" in caplog.text
+
+
+def test_data_that_cannot_be_read_leaves_the_logdir_untouched(tmp_path):
+    import pipelines
+    from keras_edgan.cli.train import ConfigurationError
+
+    logdir = str(tmp_path / "run")
+    config = tiny(dataset="cifar10", data_dir=str(tmp_path / "empty"), image_size=32)
+    with pytest.raises(pipelines.DatasetNotPreparedError):
+        train(config, logdir)
+    with pytest.raises(ConfigurationError, match="data cannot be read.*split"):
+        train(tiny(split="validation"), logdir)
+    assert not os.path.exists(logdir)

@@ -163,3 +163,19 @@ def test_docstring_arguments_and_first_sentence():
     assert first_sentence(described["a"]) == "the numbers, e.g. 1 and 2."
     assert first_sentence(described["c"]) == "λ of eq. 10 (Tan et al. 2020)."
     assert described["c"].endswith("Then more. Continued.")
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (dict(ced_weight="1.0"), r"ced_weight must be a number .*got '1.0'"),
+    (dict(ced_weight=float("nan")), "ced_weight must be a finite number"),
+    (dict(real_target=True), "real_target must be a number"),
+    (dict(bins=2.5), "bins must be an integer"),
+    (dict(merged_update=1), "merged_update must be true or false"),
+    (dict(coupling=3), "coupling must be a string"),
+    (dict(lr_d="fast"), "lr_d must be positive and finite; got 'fast'"),
+    (dict(lr_g=float("inf")), "lr_g must be positive and finite"),
+    (dict(image_size=0), "image_size must be a positive integer"),
+])
+def test_values_of_the_wrong_type_name_their_key(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        config_lib.load(None, overrides)

@@ -1,7 +1,10 @@
 """Whole-training-state checkpoints: written atomically, the last few kept, restored
 only into the model that wrote them."""
 
+import contextlib
+import errno
 import glob
+import hashlib
 import os
 import re
 import tempfile
@@ -65,29 +68,57 @@ class Checkpoint(PeriodicCallback):
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"ckpt-{step:07d}.weights.h5")
         temporary = os.path.join(self.directory, f".tmp-ckpt-{step:07d}.weights.h5")
-        self.model.save_weights(temporary)
-        _sync(temporary)
+        try:
+            self.model.save_weights(temporary)
+            _sync(temporary)
+            _write_digest(temporary, path)  # before the checkpoint appears: never without it
+        except OSError as error:
+            self._failed(step, temporary, error)
         os.replace(temporary, path)
         _sync(self.directory)  # makes the rename itself durable
         self._saved_step = step
         for old in checkpoints(self.directory)[: -self.keep]:
             os.remove(old)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(old + DIGEST)
         return path
+
+    def _failed(self, step, temporary, error):
+        """Removes the partial file of a failed save and raises `CheckpointError`
+        saying what failed and what is intact."""
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        saved = checkpoints(self.directory)
+        intact = (f"the newest checkpoint, {saved[-1]}, is intact" if saved
+                  else "no earlier checkpoint was written")
+        full = error.errno == errno.ENOSPC or "No space left on device" in str(error)
+        reason = "the disk is full" if full else (error.strerror or str(error))
+        raise CheckpointError(
+            f"The checkpoint of step {step} could not be written in {self.directory} "
+            f"({reason}); its partial file was removed and {intact}. "
+            + ("Free some space" if full else "Fix the directory")
+            + ", then run the same command again: training resumes from the newest "
+            "checkpoint."
+        ) from None
 
     def restore(self, model):
         """Loads the newest checkpoint into `model`, built and compiled as the model
         that wrote it; returns its step (generator updates), 0 if there is none.
 
+        Each checkpoint is checked against the SHA-256 digest written with it: one
+        that fails (corrupted on disk) is renamed `*.corrupt`, with a warning, and
+        the previous one is restored instead.
+
         Raises:
-            CheckpointError: the newest checkpoint cannot be read (truncated or
-                corrupted), or holds the variables of another model. The message
-                names the file and what to do; nothing falls back silently to an
-                older checkpoint.
+            CheckpointError: no checkpoint passes its checksum; or the newest cannot
+                be read (a checkpoint without a digest, written before digests),
+                or holds the variables of another model. The message names the
+                file and what to do.
         """
         # A save interrupted before its rename: never a complete checkpoint.
         for stale in glob.glob(os.path.join(self.directory, ".tmp-ckpt-*")):
             os.remove(stale)
-        paths = checkpoints(self.directory)
+        paths = self._verified(checkpoints(self.directory))
         if not paths:
             return 0
         path = paths[-1]
@@ -128,6 +159,59 @@ class Checkpoint(PeriodicCallback):
                 f"{remedy}"
             ) from None
         return int(model.generator_updates)
+
+
+    def _verified(self, paths):
+        """`paths` up to the newest that passes its checksum; those after it (failing)
+        are renamed `*.corrupt`, each with a warning."""
+        while paths and not _digest_matches(paths[-1]):
+            path = paths.pop()
+            os.replace(path, path + ".corrupt")
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(path + DIGEST, path + ".corrupt" + DIGEST)
+            logging.warning(
+                "Checkpoint %s does not match its SHA-256 digest (the file was changed or "
+                "damaged on disk): kept as %s.corrupt and not used; %s", path, path,
+                f"resuming from {paths[-1]}." if paths else "no earlier checkpoint is left.",
+            )
+            if not paths:
+                raise CheckpointError(
+                    f"Checkpoint {path} is damaged (it does not match its SHA-256 digest) "
+                    f"and no earlier checkpoint is left: start the run over (train "
+                    f"--restart). The damaged file is kept as {path}.corrupt."
+                )
+        return paths
+
+
+DIGEST = ".sha256"
+"""The suffix of a checkpoint's digest file: the SHA-256 of its bytes, in hex."""
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_digest(source, path):
+    """Writes the digest of `source` as that of checkpoint `path`, atomically."""
+    temporary = os.path.join(os.path.dirname(path), f".tmp-{os.path.basename(path)}{DIGEST}")
+    with open(temporary, "w") as file:
+        file.write(_sha256(source) + "\n")
+    os.replace(temporary, path + DIGEST)
+
+
+def _digest_matches(path):
+    """Whether checkpoint `path` has the bytes its digest says; True without a digest
+    (a checkpoint of an earlier version: checked by reading it)."""
+    try:
+        with open(path + DIGEST) as file:
+            expected = file.read().strip()
+    except FileNotFoundError:
+        return True
+    return _sha256(path) == expected
 
 
 def checkpoints(directory):

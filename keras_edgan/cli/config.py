@@ -8,6 +8,8 @@ is also a `train` flag, and a flag given on the command line wins over the file.
 
 import difflib
 import json
+import math
+import numbers
 import tomllib
 
 from absl import logging
@@ -106,11 +108,39 @@ def _check_keys(table, source):
 
 
 def _check_values(config):
-    """The run's options; the model's are checked by its constructor."""
+    """The run's options by their checks; the model's by the type of their default
+    here (a string where a number belongs, a NaN) and by its constructor when built."""
     for name, option in RUN_OPTIONS.items():
         problem = option.check and option.check(config[name])
         if problem:
             raise ValueError(f"{name} {problem}; got {config[name]!r}.")
+    for name, default in models.registry.options(config["model"]).items():
+        problem = _type_problem(config[name], default)
+        if problem:
+            raise ValueError(
+                f"{name} must be {problem} (the type of its default, {default!r}); got "
+                f"{config[name]!r}."
+            )
+
+
+def _type_problem(value, default):
+    """What `value` should be to replace `default` (None if it may): of its type,
+    an integer for a float, finite."""
+    if default is None:
+        return None
+    if value is None:
+        return "set (it has no unset value)"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "true or false"
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return "a number"
+        if isinstance(default, int) and value != int(value):
+            return "an integer"
+        return None if math.isfinite(value) else "a finite number"
+    if isinstance(default, str) and not isinstance(value, str):
+        return "a string"
+    return None
 
 
 def as_markdown(config):

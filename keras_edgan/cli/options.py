@@ -16,8 +16,10 @@ def _nonnegative_int(value):
 
 
 def _positive(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        return "must be positive"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+        0 < value < float("inf")
+    ):
+        return "must be positive and finite"
 
 
 def _unit_interval(value):

@@ -86,6 +86,7 @@ def main(argv):
     except ConfigurationError as error:
         raise app.UsageError(str(error)) from None
     except (run_directory.RunDirectoryError, callbacks.CheckpointError,
+            pipelines.DatasetNotPreparedError,
             callbacks.TrainingDiverged) as error:
         raise SystemExit(f"train: {error}") from None
 
@@ -109,10 +110,13 @@ def train(config, logdir, extra_callbacks=(), restart=False):
     `extra_callbacks` run beside the usual ones (e.g. to keep scores in memory).
 
     Raises:
-        run_directory.RunDirectoryError: `logdir` is not writable, or holds a run of
+        run_directory.RunDirectoryError: `logdir` is not writable, is in use by
+            another run (its lock is held for the whole run), or holds a run of
             another configuration.
         callbacks.CheckpointError: its newest checkpoint is unreadable or another
             model's.
+        pipelines.DatasetNotPreparedError: the TFDS dataset is not in the data_dir
+            (nothing is written to `logdir` then).
         callbacks.TrainingDiverged: a loss or weight became NaN or Inf (with
             `config["divergence_guard"]`); the last good checkpoint stays the newest.
     """
@@ -122,11 +126,21 @@ def train(config, logdir, extra_callbacks=(), restart=False):
         raise ConfigurationError(
             f"The configuration does not build its networks and model: {error}"
         ) from error
+    try:  # before the logdir is touched: a missing dataset or a bad split fails here
+        dataset = _training_data(gan, data, config)
+    except ValueError as error:
+        raise ConfigurationError(f"The configuration's data cannot be read: {error}") from error
+    with run_directory.locked(logdir):
+        return _train(gan, data, dataset, config, logdir, extra_callbacks, restart)
+
+
+def _train(gan, data, dataset, config, logdir, extra_callbacks, restart):
+    """`train` after building the model and its data, with the logdir locked."""
     period = _Period(config)
     earlier_run = run_directory.prepare(logdir, config, restart)
     checkpoint = callbacks.Checkpoint(logdir, every_n_steps=config["checkpoint_every"])
     taken = _resume(gan, checkpoint, logdir, config, earlier_run, period)
-    dataset = _training_data(gan, data, config, skip=taken)
+    dataset = dataset.repeat().skip(taken)
     if not taken:  # a resumed run keeps those of its start
         with callbacks.summary.writer(logdir).as_default():
             tf.summary.text("config", config_lib.as_markdown(config), step=0)
@@ -186,8 +200,8 @@ def _resume(gan, checkpoint, logdir, config, earlier_run, period):
     return taken
 
 
-def _training_data(gan, data, config, skip):
-    """The repeated training pipeline, past the `skip` elements already used."""
+def _training_data(gan, data, config):
+    """The training pipeline of one pass over the data."""
     return pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * gan.minibatches_per_step,
@@ -196,7 +210,7 @@ def _training_data(gan, data, config, skip):
         data_dir=config["data_dir"],
         seed=config["seed"],
         with_labels=config["conditional"],
-    ).repeat().skip(skip)
+    )
 
 
 def _data_shape(config, data):
@@ -253,8 +267,12 @@ def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir):
 
 
 def _save_networks(gan, logdir, data):
-    gan.generator.save(os.path.join(logdir, "generator.keras"))
-    gan.discriminator.save(os.path.join(logdir, "discriminator.keras"))
+    """Writes both networks as `.keras` files, each under a temporary name renamed
+    into place: a crash never leaves a half-written one."""
+    for name, network in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+        temporary = os.path.join(logdir, f".tmp-{name}.keras")
+        network.save(temporary)
+        os.replace(temporary, os.path.join(logdir, f"{name}.keras"))
     logging.info("Done. Samples: %s; generator: %s; TensorBoard: tensorboard --logdir %s",
                  os.path.join(logdir, "samples.png" if data.point_dim is None else "scatter.png"),
                  os.path.join(logdir, "generator.keras"), logdir)

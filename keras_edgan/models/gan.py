@@ -220,13 +220,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         # Built here, not lazily, so no variable is first created inside a traced step.
         self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, *args, **kwargs):
+    def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit`, after checking that `x` can train this GAN: the shape,
-        type and range of its images (`keras_edgan.models.validation`), so that bad
-        data fails with a message rather than deep inside a traced step, or, worse,
-        trains without failing."""
-        x = validation.checked_training_data(self, x)
-        return super().fit(x, *args, **kwargs)
+        type and range of its images and a conditional GAN's labels (in `x` or `y`;
+        `keras_edgan.models.validation`), so that bad data fails with a message rather
+        than deep inside a traced step, or, worse, trains without failing."""
+        x = validation.checked_training_data(self, x, y)
+        return super().fit(x, y, *args, **kwargs)
 
     @property
     def seed_generator(self):

@@ -16,7 +16,7 @@ import tensorflow as tf
 _RANGE_TOLERANCE = 0.05
 
 
-def checked_training_data(gan, data):
+def checked_training_data(gan, data, labels=None):
     """Returns `data` to pass to `fit`, or raises a `ValueError` saying what to change
     when it cannot train `gan`.
 
@@ -27,10 +27,18 @@ def checked_training_data(gan, data):
     reshuffling and change the data order `fit` sees: its element spec and
     cardinality are checked now, and its values batch by batch as `fit` reads them
     (a min/max per batch), through a `map` that fails with the same messages.
+
+    A conditional GAN's labels must be integer class indices of shape `(n,)` in
+    `[0, num_classes)`: out-of-range labels would otherwise train as an all-zero
+    one-hot, float labels would be truncated and one-hot labels fail deep inside
+    the networks.
     """
     if isinstance(data, tf.data.Dataset):
         spec = _images(data.element_spec)
         _check_spec(gan, spec.shape, spec.dtype)
+        if gan.num_classes is not None and isinstance(data.element_spec, (tuple, list)):
+            labels = data.element_spec[1]
+            _check_label_spec(labels.shape, labels.dtype, spec.shape[0])
         check_batch_size(spec.shape[0], gan.minibatches_per_step)
         if int(data.cardinality()) == 0:
             raise ValueError(
@@ -38,28 +46,69 @@ def checked_training_data(gan, data):
                 "with drop_remainder=True? Each element must hold d_steps × m images "
                 f"(d_steps={gan.d_steps}); use a larger dataset or a smaller batch."
             )
-        return data.map(_value_check(len(spec.shape)))
+        return data.map(_value_check(len(spec.shape), gan.num_classes))
     if data is not None and not callable(getattr(data, "__next__", None)):
         images = np.asarray(_images(data))
         _check_spec(gan, images.shape, images.dtype)
         _check_range(np.all(np.isfinite(images)), images.ndim, images.min(), images.max())
+        if labels is None and isinstance(data, (tuple, list)) and len(data) > 1:
+            labels = data[1]
+        if gan.num_classes is not None and labels is not None:
+            labels = np.asarray(labels)
+            _check_label_spec(labels.shape, labels.dtype, images.shape[0])
+            _check_label_range(labels.min(), labels.max(), gan.num_classes)
     return data
 
 
-def _value_check(rank):
+def _value_check(rank, num_classes=None):
     def check(*element):
         images = _images(element)
         low, high = tf.reduce_min(images), tf.reduce_max(images)
         finite = tf.reduce_all(tf.math.is_finite(images))
-        checked = tf.numpy_function(
+        checks = [tf.numpy_function(
             lambda f, lo, hi: _check_range(f, rank, lo, hi) or np.bool_(True),
             [finite, low, high], tf.bool,
-        )
-        with tf.control_dependencies([checked]):  # no batch passes before its check
+        )]
+        if num_classes is not None and len(element) > 1:
+            labels = element[1]
+            checks.append(tf.numpy_function(
+                lambda lo, hi: _check_label_range(lo, hi, num_classes) or np.bool_(True),
+                [tf.reduce_min(labels), tf.reduce_max(labels)], tf.bool,
+            ))
+        with tf.control_dependencies(checks):  # no batch passes before its checks
             images = tf.identity(images)
         return (images, *element[1:]) if len(element) > 1 else images
 
     return check
+
+
+def _check_label_spec(shape, dtype, batch):
+    """Labels: integer class indices, one per image."""
+    dtype = tf.as_dtype(dtype)
+    shape = tuple(shape)
+    if not dtype.is_integer:
+        raise ValueError(
+            f"Class labels have dtype {dtype.name}; expected integer class indices (int32, "
+            f"shape (n,)). Cast them with tf.cast(y, 'int32')"
+            + ("; one-hot labels become indices with tf.argmax(y, axis=-1)."
+               if len(shape) == 2 and shape[-1] not in (None, 1) else ".")
+        )
+    if len(shape) == 2 and shape[-1] == 1:
+        return  # (n, 1) is read as (n,)
+    if len(shape) != 1 or (batch is not None and shape[0] not in (None, batch)):
+        raise ValueError(
+            f"Class labels must be one index per image, shape ({batch},); got shape "
+            f"{shape}. One-hot labels become indices with tf.argmax(y, axis=-1)."
+        )
+
+
+def _check_label_range(low, high, num_classes):
+    if low < 0 or high >= num_classes:
+        raise ValueError(
+            f"Class labels must lie in [0, {num_classes}) (num_classes={num_classes}); a "
+            f"batch holds labels from {low} to {high}. Check the dataset's labels, or "
+            f"build the GAN with the dataset's number of classes."
+        )
 
 
 def check_batch_size(batch, minibatches):

@@ -16,8 +16,8 @@ def commit_if(condition, variables, update):
 
     Example:
     ```python
-    loss = commit_if(done, generator.variables + g_optimizer.variables,
-                     lambda: gan._generator_update(real))
+    loss, penalties = commit_if(done, gan.generator_state(),
+                                lambda: gan.generator_update(real, labels))
     ```
     """
     before = [ops.stop_gradient(ops.copy(v.value)) for v in variables]
