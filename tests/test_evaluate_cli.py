@@ -191,6 +191,9 @@ def test_reference_refuses_overlapping_or_missing_held_out_images(options, messa
     (["--reference", "--dataset=mnist5k", "--checkpoint=runs/x"], "--reference scores held-out real images, not a generator"),
     (["--checkpoint=runs/x", "--held_out_split=test"], "--held_out_split applies only with --reference"),
     ([], "Nothing to score: pass --checkpoint=PATH"),
+    (["--reference", "--dataset=mnist5k", "--num_samples=0"],
+     "--num_samples must be an integer ≥ 2 (the Fréchet distance needs a covariance); got 0."),
+    (["--checkpoint=runs/x", "--batch_size=0"], "--batch_size must be an integer ≥ 1; got 0."),
 ])
 def test_conflicting_or_missing_flags_are_usage_errors(flags, message):
     result = subprocess.run([sys.executable, "-m", "keras_edgan.cli.evaluate", *flags],

@@ -234,3 +234,9 @@ def test_data_that_cannot_be_read_leaves_the_logdir_untouched(tmp_path):
     with pytest.raises(ConfigurationError, match="data cannot be read.*split"):
         train(tiny(split="validation"), logdir)
     assert not os.path.exists(logdir)
+
+
+def test_a_data_dir_that_is_not_read_is_named(tmp_path, caplog):
+    with caplog.at_level("WARNING"):
+        train(tiny(steps=2, data_dir=str(tmp_path / "tfds")), str(tmp_path / "run"))
+    assert f"data_dir={tmp_path / 'tfds'} is not read: mnist5k is embedded data" in caplog.text

@@ -179,3 +179,14 @@ def test_docstring_arguments_and_first_sentence():
 def test_values_of_the_wrong_type_name_their_key(overrides, message):
     with pytest.raises(ValueError, match=message):
         config_lib.load(None, overrides)
+
+
+def test_a_config_file_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('model = "edgan"\n# λ = 1, écrit en latin-1\n'.encode("latin-1", "replace"))
+    with pytest.raises(ValueError, match=rf"Config {path} is not UTF-8 text .*save it as UTF-8"):
+        config_lib.load(str(path))
+    broken = tmp_path / "broken.toml"
+    broken.write_text("steps = \n")
+    with pytest.raises(ValueError, match=rf"Config {broken} is not valid TOML"):
+        config_lib.load(str(broken))

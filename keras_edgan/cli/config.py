@@ -75,17 +75,19 @@ def _not_an_option(key, model):
 
 
 def _read(path):
-    if path.suffix == ".json":
-        with open(path) as f:
-            try:
-                return json.load(f)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"Config {path} is not valid JSON: {error}") from None
-    with open(path, "rb") as f:
-        try:
-            return tomllib.load(f)
-        except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"Config {path} is not valid TOML: {error}") from None
+    """The table of a TOML or JSON config file; a ValueError names the file."""
+    kind = "JSON" if path.suffix == ".json" else "TOML"
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+        return json.loads(text) if kind == "JSON" else tomllib.loads(text)
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"Config {path} is not UTF-8 text ({error.reason} at byte {error.start}): save "
+            f"it as UTF-8."
+        ) from None
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ValueError(f"Config {path} is not valid {kind}: {error}") from None
 
 
 def save(config, path):

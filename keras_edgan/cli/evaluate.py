@@ -120,6 +120,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     it writes to `json_path` if given: checkpoint, step, dataset, split,
     extractor, real_samples, generated_samples and {metric name: value} scores.
     """
+    _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     generator, latent_dim, config, step, source = load_generator(checkpoint)
     dataset = dataset or (config or {}).get("dataset")
     if dataset is None:
@@ -155,6 +156,20 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     return table, record
 
 
+def _check_counts(**counts):
+    """Sample counts of at least 2 (a covariance needs two) and a positive batch size;
+    None leaves a count to its default."""
+    for name, value in counts.items():
+        least = 1 if name == "batch_size" else 2
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < least):
+            raise ValueError(
+                f"--{name} must be an integer ≥ {least}"
+                + ("" if least == 1 else " (the Fréchet distance needs a covariance)")
+                + f"; got {value!r}."
+            )
+
+
 def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
                        num_samples=10_000, real_samples=None, extractor="auto",
                        inception_path=None, cache_dir=None, image_size=None, batch_size=100,
@@ -171,6 +186,7 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
     held_out_split, real_images, held_out_images (which images, in words),
     extractor, real_samples, held_out_samples and {metric name: value} scores.
     """
+    _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     meta = pipelines.info(dataset)
     evaluation.check_image_dataset(meta.name)
     real_images, held_out = evaluation.held_out_images(meta.name, split, held_out_split)

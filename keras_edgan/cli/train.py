@@ -202,6 +202,9 @@ def _resume(gan, checkpoint, logdir, config, earlier_run, period):
 
 def _training_data(gan, data, config):
     """The training pipeline of one pass over the data."""
+    if config["data_dir"] and data.source != "tfds":
+        logging.warning("data_dir=%s is not read: %s is %s data, not a TFDS dataset.",
+                        config["data_dir"], data.name, data.source)
     return pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * gan.minibatches_per_step,
