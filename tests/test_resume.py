@@ -5,12 +5,15 @@ import glob
 import json
 import os
 import shutil
+import signal
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 from keras import ops
 
+from keras_edgan import callbacks
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli import run_directory
 from keras_edgan.cli.train import train
@@ -101,8 +104,6 @@ def test_resume_allows_only_harmless_config_changes(tmp_path):
     assert "holds a run of another configuration" in message
     assert "lr_g 0.0004 there, 0.001 now; width 4 there, 8 now" in message
     assert "--restart" in message and "another --logdir" in message
-    with pytest.raises(run_directory.RunDirectoryError, match="log_every=3 does not divide"):
-        train(tiny(log_every=3), logdir)
     with open(os.path.join(logdir, "config.json")) as file:
         assert json.load(file) == tiny(steps=N)  # a refused resume changes nothing
     # steps, sampling and checkpoint intervals may change; config.json follows.
@@ -240,3 +241,59 @@ def test_a_data_dir_that_is_not_read_is_named(tmp_path, caplog):
     with caplog.at_level("WARNING"):
         train(tiny(steps=2, data_dir=str(tmp_path / "tfds")), str(tmp_path / "run"))
     assert f"data_dir={tmp_path / 'tfds'} is not read: mnist5k is embedded data" in caplog.text
+
+
+class SignalDuringStep(keras.callbacks.Callback):
+    """Sends `number` to this process while step `step` runs, as `kill` would."""
+
+    def __init__(self, step, number):
+        super().__init__()
+        self.step, self.number = step, number
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if int(self.model.generator_updates) == self.step - 1:
+            os.kill(os.getpid(), self.number)
+
+
+@pytest.mark.backends
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_finishes_the_step_saves_it_and_the_resume_is_exact(tmp_path, number):
+    config = tiny(log_every=4, sample_every=4, checkpoint_every=4)
+    straight = train(config, str(tmp_path / "straight"))
+    logdir = str(tmp_path / "stopped")
+    with pytest.raises(callbacks.TrainingInterrupted,
+                       match=f"Stopped by {signal.Signals(number).name} after finishing step 3"):
+        train(config, logdir, extra_callbacks=[SignalDuringStep(3, number)])
+    assert os.path.exists(os.path.join(logdir, "checkpoints", "ckpt-0000003.weights.h5"))
+    assert not os.path.exists(os.path.join(logdir, "generator.keras"))  # not finished
+    assert signal.getsignal(number) is not None  # the handlers are put back
+    resumed = train(config, logdir)
+    for a, b in zip(state(straight), state(resumed), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert [step for step, _ in scalars(logdir)["losses/d_loss"]] == [3, 4, 8]  # each once
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_train_command_saves_and_says_how_to_resume(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    logdir = tmp_path / "run"
+    command = [sys.executable, "-m", "keras_edgan.cli.train", "--steps=100000",
+               "--log_every=20", "--sample_every=100000", "--checkpoint_every=100000",
+               "--width=4", "--batch_size=8", f"--logdir={logdir}"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    for line in process.stderr:  # progress lines: the run is under way
+        if "step 20/100000" in line or time.monotonic() > deadline:
+            break
+    process.send_signal(signal.SIGTERM)
+    _, rest = process.communicate(timeout=300)
+    assert process.returncode == 128 + signal.SIGTERM, rest[-3000:]
+    assert "train: Stopped by SIGTERM after finishing step" in rest
+    (saved,) = glob.glob(str(logdir / "checkpoints" / "ckpt-*.weights.h5"))
+    assert int(saved[-15:-11]) >= 20
+    assert f"Resume with: {sys.executable} -m keras_edgan.cli.train --steps=100000" in rest or (
+        "Resume with: " in rest and f"--logdir={logdir}" in rest
+    )

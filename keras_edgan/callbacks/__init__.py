@@ -1,9 +1,10 @@
 """Callbacks for GAN training: sample grids, TensorBoard scalars, progress, checkpoints,
-the divergence guard."""
+the divergence guard, a clean stop on signals."""
 
 from keras_edgan.callbacks.checkpoint import Checkpoint, CheckpointError
 from keras_edgan.callbacks.divergence_guard import DivergenceGuard, TrainingDiverged
 from keras_edgan.callbacks.gmm_scores import GMMScores
+from keras_edgan.callbacks.interruption import StopOnSignal, TrainingInterrupted
 from keras_edgan.callbacks.progress import Progress
 from keras_edgan.callbacks.sample_grid import SampleGrid, image_grid
 from keras_edgan.callbacks.scalars import Scalars
@@ -18,7 +19,9 @@ __all__ = [
     "SampleGrid",
     "Scalars",
     "ScatterPlot",
+    "StopOnSignal",
     "TrainingDiverged",
+    "TrainingInterrupted",
     "image_grid",
     "scatter_image",
 ]

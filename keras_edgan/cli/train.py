@@ -11,7 +11,10 @@ Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 """
 
 import datetime
+import functools
 import os
+import shlex
+import sys
 import tomllib
 
 import keras
@@ -89,6 +92,12 @@ def main(argv):
             pipelines.DatasetNotPreparedError,
             callbacks.TrainingDiverged) as error:
         raise SystemExit(f"train: {error}") from None
+    except callbacks.TrainingInterrupted as error:
+        resume = [arg for arg in sys.argv if arg not in ("--restart", "-restart")]
+        if not FLAGS.logdir:
+            resume.append(f"--logdir={logdir}")
+        print(f"train: {error} Resume with: {shlex.join(resume)}", file=sys.stderr)
+        raise SystemExit(128 + error.signal_number) from None  # the shell's convention
 
 
 class ConfigurationError(ValueError):
@@ -117,6 +126,8 @@ def train(config, logdir, extra_callbacks=(), restart=False):
             model's.
         pipelines.DatasetNotPreparedError: the TFDS dataset is not in the data_dir
             (nothing is written to `logdir` then).
+        callbacks.TrainingInterrupted: SIGINT or SIGTERM arrived; the step in
+            progress was finished and checkpointed (resume with the same call).
         callbacks.TrainingDiverged: a loss or weight became NaN or Inf (with
             `config["divergence_guard"]`); the last good checkpoint stays the newest.
     """
@@ -126,21 +137,23 @@ def train(config, logdir, extra_callbacks=(), restart=False):
         raise ConfigurationError(
             f"The configuration does not build its networks and model: {error}"
         ) from error
+    if config["data_dir"] and data.source != "tfds":
+        logging.warning("data_dir=%s is not read: %s is %s data, not a TFDS dataset.",
+                        config["data_dir"], data.name, data.source)
     try:  # before the logdir is touched: a missing dataset or a bad split fails here
-        dataset = _training_data(gan, data, config)
+        _training_data(gan, data, config)
     except ValueError as error:
         raise ConfigurationError(f"The configuration's data cannot be read: {error}") from error
     with run_directory.locked(logdir):
-        return _train(gan, data, dataset, config, logdir, extra_callbacks, restart)
+        return _train(gan, data, config, logdir, extra_callbacks, restart)
 
 
-def _train(gan, data, dataset, config, logdir, extra_callbacks, restart):
+def _train(gan, data, config, logdir, extra_callbacks, restart):
     """`train` after building the model and its data, with the logdir locked."""
     period = _Period(config)
     earlier_run = run_directory.prepare(logdir, config, restart)
     checkpoint = callbacks.Checkpoint(logdir, every_n_steps=config["checkpoint_every"])
     taken = _resume(gan, checkpoint, logdir, config, earlier_run, period)
-    dataset = dataset.repeat().skip(taken)
     if not taken:  # a resumed run keeps those of its start
         with callbacks.summary.writer(logdir).as_default():
             tf.summary.text("config", config_lib.as_markdown(config), step=0)
@@ -151,9 +164,11 @@ def _train(gan, data, dataset, config, logdir, extra_callbacks, restart):
         logging.info("%s already holds step %d of %d: nothing left to train.",
                      logdir, taken, period.total)
     else:
+        stop = callbacks.StopOnSignal()
         run_callbacks = [
             # First: a diverged state reaches no other callback.
             *([callbacks.DivergenceGuard()] if config["divergence_guard"] else []),
+            stop,
             callbacks.Progress(total_steps=period.total),
             callbacks.Scalars(logdir),
             *_pictures_and_scores(logdir, config, data),
@@ -161,7 +176,12 @@ def _train(gan, data, dataset, config, logdir, extra_callbacks, restart):
             *extra_callbacks,
             checkpoint,  # last: everything of its step is logged before it is saved
         ]
-        _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir)
+        dataset = functools.partial(_training_data, gan, data, config)
+        _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir, stop)
+        if stop.received:
+            raise callbacks.TrainingInterrupted(
+                stop.received, gan.training_steps, checkpoint.directory
+            )
     _save_networks(gan, logdir, data)
     return gan
 
@@ -184,12 +204,6 @@ def _resume(gan, checkpoint, logdir, config, earlier_run, period):
     removes the events logged after that checkpoint; returns the steps taken."""
     step = checkpoint.restore(gan)
     taken = gan.training_steps
-    if taken % period.steps:
-        raise run_directory.RunDirectoryError(
-            f"The run in {logdir!r} resumes at step {taken}, which log_every="
-            f"{period.steps} does not divide: training continues in whole log "
-            f"periods. Resume with the log_every of that run, or one dividing {taken}."
-        )
     run_directory.record(logdir, config)
     if earlier_run:
         removed = run_directory.purge_events(logdir, after=step if taken else -1)
@@ -202,9 +216,6 @@ def _resume(gan, checkpoint, logdir, config, earlier_run, period):
 
 def _training_data(gan, data, config):
     """The training pipeline of one pass over the data."""
-    if config["data_dir"] and data.source != "tfds":
-        logging.warning("data_dir=%s is not read: %s is %s data, not a TFDS dataset.",
-                        config["data_dir"], data.name, data.source)
     return pipelines.load(
         config["dataset"],
         batch_size=config["batch_size"] * gan.minibatches_per_step,
@@ -245,19 +256,26 @@ def _pictures_and_scores(logdir, config, data):
     return [samples, *scores]
 
 
-def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir):
-    """Trains from step `taken` to the end; a divergence says which checkpoint holds
-    the last good state."""
+def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir, stop):
+    """Trains from step `taken` to the end on `dataset()` from that step; a run
+    stopped within a period (by a signal) first finishes that period. A divergence
+    says which checkpoint holds the last good state.
+
+    Each `fit` gets a new pipeline: a second iterator of the same `tf.data` object
+    would shuffle in another order than the run that wrote the checkpoint."""
+
+    def fit(start, steps_per_epoch, **epochs):
+        gan.fit(dataset().repeat().skip(start), steps_per_epoch=steps_per_epoch,
+                shuffle=False,  # the pipeline shuffles
+                verbose=0, callbacks=run_callbacks, **epochs)
+
     try:
-        gan.fit(
-            dataset,
-            epochs=period.count,
-            initial_epoch=taken // period.steps,
-            steps_per_epoch=period.steps,
-            shuffle=False,  # the pipeline shuffles
-            verbose=0,
-            callbacks=run_callbacks,
-        )
+        rest = -taken % period.steps
+        if rest:  # stopped by a signal within a period: the rest of that period first
+            fit(taken, rest, epochs=1)
+            taken += rest
+        if not stop.received and taken < period.total:
+            fit(taken, period.steps, epochs=period.count, initial_epoch=taken // period.steps)
     except callbacks.TrainingDiverged as error:
         saved = callbacks.checkpoint.checkpoints(checkpoint.directory)
         kept = (f"The newest checkpoint, {saved[-1]}, holds the last good state; resuming "
