@@ -80,6 +80,7 @@ class TrainingOptions:
                 f"d_steps must be a positive integer (discriminator updates per "
                 f"generator update); got {self.d_steps!r}. EDGAN uses d_steps=2."
             )
+        set_("d_steps", int(self.d_steps))
         check_noise_distribution(self.noise_distribution, self.noise_stddev)
         set_("noise_stddev", float(self.noise_stddev))
         for name in ("instance_noise", "historical_averaging"):
