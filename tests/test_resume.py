@@ -34,15 +34,18 @@ def state(gan):
 
 
 def scalars(logdir):
-    """{tag: [(step, value), ...]} over every event file of `logdir`, in file order."""
+    """{tag: [(step, value), ...]} over every event file of `logdir`, by step (a
+    step logged twice appears twice). Files are not read in the order they were
+    written: their names hold the second they were opened, so two runs within one
+    second can sort either way."""
     found = {}
-    for path in sorted(glob.glob(os.path.join(logdir, "events.out.tfevents.*"))):
+    for path in glob.glob(os.path.join(logdir, "events.out.tfevents.*")):
         for event in tf.compat.v1.train.summary_iterator(path):
             for value in event.summary.value:
                 if value.metadata.plugin_data.plugin_name == "scalars":
                     number = float(tf.make_ndarray(value.tensor))
                     found.setdefault(value.tag, []).append((event.step, number))
-    return found
+    return {tag: sorted(logged) for tag, logged in found.items()}
 
 
 @pytest.mark.backends
