@@ -204,12 +204,13 @@ def check_keywords(model, keywords, allowed):
         owners = _constructor_owners(name)
         if not owners:
             raise TypeError(f"{type(model).__name__} got an unexpected argument {name!r}.")
-        definers = {definer for definer, _ in owners}
-        what = "; ".join(_summary(c) for c in sorted(definers, key=lambda c: c.__name__))
-        models = sorted({model_class.__name__ for _, model_class in owners})
+        models = ", ".join(sorted({model_class.__name__ for _, model_class in owners}))
+        mixins = sorted({_mixin_summary(definer) for definer, _ in owners} - {None})
+        where = (f"an option of {'; '.join(mixins)} ({models})" if mixins
+                 else f"an argument of {models}")
         raise ValueError(
-            f"{type(model).__name__} takes no argument {name!r}: it is an option of {what} "
-            f"({', '.join(models)}). Use one of those models, or leave {name} out."
+            f"{type(model).__name__} takes no argument {name!r}: it is {where}. Use one "
+            f"of those models, or leave {name} out."
         )
 
 
@@ -230,9 +231,14 @@ def _constructor_owners(name):
     return pairs
 
 
-def _summary(cls):
-    """The first line of `cls`'s docstring, as a phrase."""
-    line = (cls.__doc__ or cls.__name__).strip().splitlines()[0].rstrip(".")
+def _mixin_summary(cls):
+    """The first line of a mixin's docstring, as a phrase (the logistic loss); None
+    for a model class, named by the models it is part of."""
+    from keras_edgan.models.gan import GAN
+
+    if issubclass(cls, GAN) or not cls.__doc__:
+        return None
+    line = cls.__doc__.strip().splitlines()[0].rstrip(".")
     return line[0].lower() + line[1:]
 
 
