@@ -1,6 +1,7 @@
 """WGAN's critic schedule (Arjovsky et al.'s code; the practical guide, §5.3): 100 critic
 updates before the first N generator updates and every 500th, d_steps otherwise."""
 
+import functools
 import keras
 import numpy as np
 import pytest
@@ -123,11 +124,21 @@ def test_discarded_generator_updates_leave_no_trace():
         model.fit(real, epochs=1, steps_per_epoch=99, verbose=0)  # t = 0 needs 100
     assert int(gan.d_optimizer.iterations) == 99 and int(gan.critic_updates) == 99
     seed_state = gan.seed_generator.state
+    # What a generator update writes is restored exactly. The critic's own updates
+    # agree to float32 summation order only: the two models run different graphs,
+    # whose independent ops TensorFlow schedules in parallel (measured: at most 4e-10
+    # apart, where one committed update would move a weight by about the learning
+    # rate, 1e-3).
+    exact = {id(v) for v in gan.generator.variables + gan.g_optimizer.variables
+             + gan.generator_average.variables}
     for a, b in zip(gan.variables + gan.optimizer.variables,
                     reference.variables + reference.optimizer.variables):
-        if a is not seed_state:
-            np.testing.assert_array_equal(ops.convert_to_numpy(a), ops.convert_to_numpy(b),
-                                          err_msg=a.path)
+        if a is seed_state:
+            continue
+        check = np.testing.assert_array_equal if id(a) in exact else functools.partial(
+            np.testing.assert_allclose, rtol=1e-4, atol=1e-7
+        )
+        check(ops.convert_to_numpy(a), ops.convert_to_numpy(b), err_msg=a.path)
     gan.fit(real, epochs=1, steps_per_epoch=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 1 and int(gan.critic_updates) == 0
 
