@@ -104,9 +104,12 @@ def scheduled_wgan(cls):
         keras.Input((2,)), keras.layers.Dense(4, kernel_initializer="zeros"),
         keras.layers.BatchNormalization(),
     ])
+    # No parameter whose Wasserstein gradient is 0 in exact arithmetic (the output
+    # bias, a bias or offset before BatchNormalization): Adam would turn their
+    # round-off into learning-rate-sized steps of either sign.
     discriminator = keras.Sequential([
-        keras.Input((4,)), keras.layers.Dense(3), keras.layers.BatchNormalization(),
-        keras.layers.Dense(1),
+        keras.Input((4,)), keras.layers.Dense(3, use_bias=False),
+        keras.layers.BatchNormalization(center=False), keras.layers.Dense(1, use_bias=False),
     ])
     gan = cls(generator, discriminator, latent_dim=2, critic_schedule=0, historical_averaging=0.1)
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
