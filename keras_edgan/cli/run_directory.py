@@ -20,6 +20,7 @@ import keras
 import tensorflow as tf
 from absl import logging
 
+from keras_edgan.callbacks.checkpoint import checkpoints
 from keras_edgan.cli import config as config_lib
 
 RESUMABLE_CHANGES = frozenset({
@@ -98,7 +99,7 @@ def check_complete(logdir, config, earlier):
     events without the `config.json` that says which configuration wrote them, or a
     run past its first checkpoint whose checkpoints are gone (starting it at step 0
     would delete its events and overwrite its samples and generator)."""
-    saved = glob.glob(os.path.join(logdir, "checkpoints", "ckpt-*.weights.h5"))
+    saved = checkpoints(os.path.join(logdir, "checkpoints"))
     events = glob.glob(os.path.join(logdir, "events.out.tfevents.*"))
     finished = os.path.exists(os.path.join(logdir, "generator.keras"))
     remedy = (f"pass --restart to move it aside (to {logdir}/{RESTARTED}<time>/) and start "
