@@ -2,6 +2,9 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 
 import h5py
 import keras
@@ -211,3 +214,45 @@ def test_a_full_disk_keeps_the_last_checkpoint_and_says_so(tmp_path):
         os.path.basename(good), os.path.basename(good) + ".sha256",
     ]
     assert callbacks.Checkpoint(str(tmp_path)).restore(make_gan()) == N
+
+
+FULL_DISK = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {tests!r})
+    from test_checkpoint import N, batches, make_gan
+    from keras_edgan import callbacks
+    gan, checkpoint = make_gan(), callbacks.Checkpoint({logdir!r})
+    gan.fit(batches(0, N), epochs=1, verbose=0, callbacks=[checkpoint])
+    try:
+        gan.fit(batches(N, 2 * N), epochs=1, verbose=0, callbacks=[checkpoint])
+    except callbacks.CheckpointError as error:
+        print("CheckpointError:", error)
+    print("restored step", callbacks.Checkpoint({logdir!r}).restore(make_gan()))
+""")
+
+
+def test_a_real_full_disk_is_refused_before_hdf5_writes(tmp_path):
+    """A tmpfs with room for one checkpoint and not two. HDF5 cannot survive running
+    out of space mid-write (h5py floods errors, then the process segfaults), so the
+    second save must be refused before it starts. In a child process, so a segfault
+    fails this test rather than ending the suite."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=650k", "tmpfs", str(disk)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root (CAP_SYS_ADMIN); "
+                    "test_a_full_disk_keeps_the_last_checkpoint_and_says_so injects ENOSPC instead")
+    try:
+        script = FULL_DISK.format(tests=os.path.dirname(__file__), logdir=str(disk))
+        child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               timeout=600)
+        assert child.returncode == 0, child.stderr[-3000:]
+        assert f"CheckpointError: The checkpoint of step {2 * N} could not be written" in child.stdout
+        assert "(the disk is full: " in child.stdout and "nothing was written" in child.stdout
+        assert f"restored step {N}" in child.stdout
+        assert sorted(os.listdir(disk / "checkpoints")) == [
+            f"ckpt-{N:07d}.weights.h5", f"ckpt-{N:07d}.weights.h5.sha256",
+        ]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

@@ -1,7 +1,9 @@
 """Feature extractors, streamed activations, cached real statistics, named reports."""
 
+import hashlib
 import logging
 import os
+import shutil
 
 import keras
 import numpy as np
@@ -70,14 +72,57 @@ def test_inception_from_environment_variable_and_signature(tmp_path, monkeypatch
     """A SavedModel with only a serving signature works too; the path may come from the env."""
     module = tf.Module()
     module.serve = tf.function(
-        lambda images: {"pool_3": tf.reduce_mean(images, axis=[1, 2]), "logits": images[:, 0, 0, :2]},
+        lambda images: {"pool_3": tf.tile(tf.reduce_mean(images, axis=[1, 2]), [1, 683])[:, :2048],
+                        "logits": tf.zeros([tf.shape(images)[0], 1008])},
         input_signature=[tf.TensorSpec([None, 299, 299, 3], tf.float32, name="images")],
     )
     tf.saved_model.save(module, str(tmp_path), signatures={"serving_default": module.serve})
     monkeypatch.setenv(evaluation.INCEPTION_ENV, str(tmp_path))
     features, logits = evaluation.get_extractor("auto", dataset="cifar10")(np.full((2, 8, 8, 3), 0.5, "float32"))
-    np.testing.assert_allclose(features, np.full((2, 3), 0.5), rtol=1e-6)
-    assert logits.shape == (2, 2)
+    np.testing.assert_allclose(features, np.full((2, 2048), 0.5), rtol=1e-6)
+    assert logits.shape == (2, 1008)
+
+
+def saved_outputs(path, pool_size, logit_size):
+    """A SavedModel giving constant outputs of the given sizes."""
+    module = tf.Module()
+    module.__call__ = tf.function(
+        lambda images: {"pool_3": tf.zeros([tf.shape(images)[0], pool_size]),
+                        "logits": tf.zeros([tf.shape(images)[0], logit_size])},
+        input_signature=[tf.TensorSpec([None, 299, 299, 3], tf.float32)],
+    )
+    tf.saved_model.save(module, str(path))
+    return str(path)
+
+
+def test_outputs_of_other_sizes_than_the_reference_are_refused(tmp_path):
+    extractor = evaluation.InceptionExtractor(saved_outputs(tmp_path, 2048, 1000))
+    with pytest.raises(ValueError, match=r"outputs \{'pool_3': 2048, 'logits': 1000\}.*not be FID"):
+        extractor(np.zeros((1, 8, 8, 3), "float32"))
+
+
+def test_the_weights_fingerprint_names_the_files_not_the_directory(tmp_path):
+    """The SHA-256 of the module's files, checked against hashlib over the same bytes:
+    a copy elsewhere has the same fingerprint and cache key, one changed byte another."""
+    path = saved_outputs(tmp_path / "a", 2048, 1008)
+    copy = str(tmp_path / "b")
+    shutil.copytree(path, copy)
+    first = evaluation.InceptionExtractor(path)
+    assert first.fingerprint == evaluation.InceptionExtractor(copy).fingerprint
+    assert first.cache_id == f"inception-{first.fingerprint[:16]}"
+
+    expected = hashlib.sha256()
+    for relative in sorted(os.path.relpath(os.path.join(root, name), path)
+                           for root, _, names in os.walk(path) for name in names):
+        data = open(os.path.join(path, relative), "rb").read()
+        expected.update(f"{relative}\0{len(data)}\0".encode() + data)
+    assert first.fingerprint == expected.hexdigest()
+
+    variables = os.path.join(copy, "variables", "variables.index")
+    data = bytearray(open(variables, "rb").read())
+    data[len(data) // 2] ^= 1
+    open(variables, "wb").write(bytes(data))
+    assert evaluation.inception.fingerprint(copy) != first.fingerprint
 
 
 def test_a_network_without_pool3_is_rejected(tmp_path):
@@ -200,6 +245,11 @@ def test_report_names_scores_and_counts():
     assert "extractor: counting" in table
     assert table.splitlines()[2].split()[2:] == ["40", "30"]
     assert table.splitlines()[3].split()[2:] == ["-", "30"]  # the classifier score uses no real data
+
+    extractor.weights = "sha256:0123abcd"
+    report = evaluation.evaluate_generator(generator, 2, extractor, real, 30, batch_size=7)
+    assert report.extractor_weights == "sha256:0123abcd"
+    assert report.table().splitlines()[0] == "extractor: counting (weights sha256:0123abcd)"
 
 
 def test_point_datasets_are_refused_with_the_scores_that_apply():

@@ -31,4 +31,9 @@ class StatefulTrainStep:
     """Keras' TensorFlow trainer calls `train_step(data)` inside a `tf.function`."""
 
     def train_step(self, data):
-        return self.step(data)
+        # A tf.function orders stateful ops per resource, not after the input: when a
+        # dataset of unknown size runs out, the failed read still let the optimizers'
+        # step counters and the seed generators advance (one phantom step per epoch).
+        # Every op of the step waits for the data instead.
+        with tf.control_dependencies(tf.nest.flatten(data)):
+            return self.step(data)

@@ -7,9 +7,11 @@ import glob
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 
 import h5py
+import numpy as np
 from absl import logging
 
 from keras_edgan.callbacks.divergence_guard import first_nonfinite
@@ -68,6 +70,15 @@ class Checkpoint(PeriodicCallback):
         os.makedirs(self.directory, exist_ok=True)
         path = os.path.join(self.directory, f"ckpt-{step:07d}.weights.h5")
         temporary = os.path.join(self.directory, f".tmp-ckpt-{step:07d}.weights.h5")
+        # HDF5 does not survive a write failing for want of space (h5py floods
+        # errors, then the process segfaults), so a save that cannot fit is refused
+        # before it starts.
+        needed = _checkpoint_size(self.model, checkpoints(self.directory))
+        free = shutil.disk_usage(self.directory).free
+        if free < needed:
+            self._failed(step, temporary, OSError(errno.ENOSPC, "No space left on device"),
+                         f"the disk is full: {free / 2**20:.2f} MiB free, the checkpoint "
+                         f"needs about {needed / 2**20:.2f} MiB")
         try:
             self.model.save_weights(temporary)
             _sync(temporary)
@@ -83,19 +94,21 @@ class Checkpoint(PeriodicCallback):
                 os.remove(old + DIGEST)
         return path
 
-    def _failed(self, step, temporary, error):
+    def _failed(self, step, temporary, error, reason=None):
         """Removes the partial file of a failed save and raises `CheckpointError`
-        saying what failed and what is intact."""
+        saying what failed (`reason`, default from `error`) and what is intact."""
+        removed = "nothing was written"
         with contextlib.suppress(OSError):
             os.remove(temporary)
+            removed = "its partial file was removed"
         saved = checkpoints(self.directory)
         intact = (f"the newest checkpoint, {saved[-1]}, is intact" if saved
                   else "no earlier checkpoint was written")
         full = error.errno == errno.ENOSPC or "No space left on device" in str(error)
-        reason = "the disk is full" if full else (error.strerror or str(error))
+        reason = reason or ("the disk is full" if full else (error.strerror or str(error)))
         raise CheckpointError(
             f"The checkpoint of step {step} could not be written in {self.directory} "
-            f"({reason}); its partial file was removed and {intact}. "
+            f"({reason}); {removed} and {intact}. "
             + ("Free some space" if full else "Fix the directory")
             + ", then run the same command again: training resumes from the newest "
             "checkpoint."
@@ -218,6 +231,17 @@ def checkpoints(directory):
     """The checkpoint files in `directory`, oldest (fewest steps) first."""
     paths = glob.glob(os.path.join(directory, "ckpt-*.weights.h5"))
     return sorted(paths, key=lambda path: int(re.search(r"ckpt-(\d+)", path)[1]))
+
+
+def _checkpoint_size(model, saved):
+    """Bytes a checkpoint of `model` takes: the size of the newest one (the same
+    variables give the same file), else its variables' bytes and HDF5's overhead;
+    with 64 KiB to spare for the digest and the file system."""
+    if saved:
+        return os.path.getsize(saved[-1]) + 2**16
+    variables = model.variables + model.optimizer.variables
+    data = sum(int(np.prod(v.shape)) * np.dtype(v.dtype).itemsize for v in variables)
+    return int(1.1 * data) + 2**17
 
 
 def _sync(path):

@@ -88,10 +88,11 @@ class FID(PeriodicCallback):
             split=self.split, data_dir=self.data_dir, cache_dir=self.cache_dir,
             batch_size=self.batch_size,
         )
+        weights = f" (weights {self.extractor.weights})" if self.extractor.weights else ""
         with self._writer.as_default():
             tf.summary.text(
                 "evaluation/setup",
-                f"extractor **{self.extractor.name}**; real samples {self._real.count} "
+                f"extractor **{self.extractor.name}**{weights}; real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
                 f"per evaluation; metrics {', '.join(evaluation.metric_names(self.extractor))}",
                 step=int(self.model.generator_updates),

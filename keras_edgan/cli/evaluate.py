@@ -118,7 +118,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
 
     Returns `(table, record)`: the text table `evaluate` prints and the record
     it writes to `json_path` if given: checkpoint, step, dataset, split,
-    extractor, real_samples, generated_samples and {metric name: value} scores.
+    extractor, extractor_weights (the Inception module's digest), real_samples, generated_samples and {metric name: value} scores.
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     generator, latent_dim, config, step, source = load_generator(checkpoint)
@@ -145,7 +145,8 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     )
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,
-        "extractor": report.extractor, "real_samples": report.real_samples,
+        "extractor": report.extractor, "extractor_weights": report.extractor_weights,
+        "real_samples": report.real_samples,
         "generated_samples": report.generated_samples, "scores": report.scores,
     }
     if json_path:
@@ -215,7 +216,7 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         "split": real_images.split, "held_out_split": held_out.split,
         "real_images": real_images.description, "held_out_images": held_out.description,
         "image_size": image_size, "extractor": report.extractor,
-        "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
+        "extractor_weights": report.extractor_weights, "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
         "scores": report.scores,
     }
     if json_path:

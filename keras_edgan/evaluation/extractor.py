@@ -12,7 +12,8 @@ class FeatureExtractor(abc.ABC):
     The `name` travels with every number computed from these features: only the
     reference Inception network (`is_reference = True`) gives numbers called
     FID, IS and KID; any other extractor gives "FD-name", "CS-name", "KD-name".
-    `cache_id` identifies the weights in the keys of cached real statistics.
+    `cache_id` identifies the weights in the keys of cached real statistics;
+    `weights`, where not None, says which weights in reports (a file digest).
 
     Subclasses implement `__call__(images) -> (features, logits)`, numpy float32
     arrays of shapes (n, d) and (n, classes).
@@ -20,6 +21,7 @@ class FeatureExtractor(abc.ABC):
 
     name = None
     is_reference = False
+    weights = None
 
     @property
     def cache_id(self):

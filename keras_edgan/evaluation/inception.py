@@ -5,13 +5,16 @@ import os
 
 import numpy as np
 import tensorflow as tf
+from absl import logging
 
 from keras_edgan.evaluation.extractor import FeatureExtractor
 
 INCEPTION_ENV = "KERAS_EDGAN_INCEPTION"
 INCEPTION_SIZE = 299
 INCEPTION_HANDLE = "tensorflow/tfgan/eval/inception/1"
-_OUTPUTS = ("pool_3", "logits")
+# The reference module's output sizes: 2048 pool_3 features and the 1008 logits of
+# the 2015-12-05 Inception graph.
+_OUTPUTS = {"pool_3": 2048, "logits": 1008}
 _HOW = (
     f"Download the TF-Hub module {INCEPTION_HANDLE} (TF-GAN's, with the weights of "
     "OpenAI's improved-GAN and of TTUR) on a networked machine, unpack it, copy the "
@@ -35,6 +38,11 @@ class InceptionExtractor(FeatureExtractor):
     or any SavedModel whose call (or "default"/"serving_default" signature) maps
     299×299×3 images in [-1, 1] to a dict with "pool_3" and "logits".
 
+    Before anything in the directory is loaded, its files are fingerprinted
+    (`fingerprint`, SHA-256): the fingerprint keys the cache of real statistics
+    and is reported with every score, so a number says which weights made it.
+    Outputs of other sizes than the reference module's are refused.
+
     Images in [-1, 1] are resized bilinearly to 299×299, as TF-GAN's examples do,
     and grey images are repeated over the three channels. The model runs in
     TensorFlow whatever the Keras backend.
@@ -49,7 +57,8 @@ class InceptionExtractor(FeatureExtractor):
 
     Raises:
         InceptionNotFoundError: no path given, or no SavedModel there.
-        ValueError: the model there does not output "pool_3" and "logits".
+        ValueError: the model there does not output "pool_3" (2048 features) and
+            "logits" (1008).
     """
 
     name = "inception"
@@ -68,14 +77,19 @@ class InceptionExtractor(FeatureExtractor):
                 f"SavedModel directory. {_HOW}"
             )
         self.path = os.path.abspath(path)
+        self.fingerprint = fingerprint(self.path)
+        logging.info("Inception network %s: files sha256:%s", self.path, self.fingerprint)
         self._function = _callable(tf.saved_model.load(self.path), self.path)
 
     @property
     def cache_id(self):
-        # The same name may point at other weights on another run: key the cache
-        # on the directory too.
-        digest = hashlib.sha1(self.path.encode()).hexdigest()[:8]
-        return f"{self.name}-{digest}"
+        # Keyed on the weights, not the directory: a replaced module never meets the
+        # statistics of the old one, a moved one still finds its own.
+        return f"{self.name}-{self.fingerprint[:16]}"
+
+    @property
+    def weights(self):
+        return f"sha256:{self.fingerprint}"
 
     def __call__(self, images):
         images = tf.convert_to_tensor(images, tf.float32)
@@ -85,6 +99,27 @@ class InceptionExtractor(FeatureExtractor):
         outputs = self._function(images)
         n = images.shape[0]
         return tuple(np.reshape(outputs[key].numpy(), (n, -1)) for key in _OUTPUTS)
+
+
+def fingerprint(path):
+    """SHA-256 of a SavedModel directory: every file's relative path, size and bytes,
+    in sorted order. Read without loading or running anything in it.
+
+    Example:
+
+    >>> fingerprint("/models/tfgan_inception_1")
+    '3f1c...'
+    """
+    digest = hashlib.sha256()
+    for root, directories, files in os.walk(path):
+        directories.sort()
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            digest.update(f"{os.path.relpath(full, path)}\0{os.path.getsize(full)}\0".encode())
+            with open(full, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
 
 
 def _callable(module, path):
@@ -113,6 +148,13 @@ def _callable(module, path):
             raise ValueError(
                 f"The network in {path} does not output {missing} (it gives {found}); "
                 f"the reference Inception module outputs 'pool_3' and 'logits'. {_HOW}"
+            )
+        sizes = {key: int(np.prod(outputs[key].shape[1:])) for key in _OUTPUTS}
+        if sizes != _OUTPUTS:
+            raise ValueError(
+                f"The network in {path} outputs {sizes} values per image; the reference "
+                f"Inception module outputs {_OUTPUTS}, so its numbers would not be FID, IS "
+                f"and KID. {_HOW}"
             )
         return outputs
 

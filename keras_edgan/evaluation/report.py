@@ -33,6 +33,8 @@ class Report:
         generated_samples: scored images behind every score.
         samples_name: what the scored images are, the table's column:
             "generated", or "held-out" for real images (`evaluate_images`).
+        extractor_weights: which weights the extractor had (e.g. the Inception
+            module's file digest), or None.
     """
 
     scores: dict
@@ -40,6 +42,7 @@ class Report:
     real_samples: int
     generated_samples: int
     samples_name: str = "generated"
+    extractor_weights: str = None
 
     def table(self):
         """The scores as an aligned text table with their sample counts."""
@@ -49,7 +52,8 @@ class Report:
             real = "-" if name == "IS" or name.startswith("CS-") else str(self.real_samples)
             rows.append((name, f"{value:.6g}", real, str(self.generated_samples)))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        lines = [f"extractor: {self.extractor}"]
+        weights = f" (weights {self.extractor_weights})" if self.extractor_weights else ""
+        lines = [f"extractor: {self.extractor}{weights}"]
         lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
         return "\n".join(lines)
 
@@ -112,4 +116,4 @@ def evaluate_images(batches, extractor, real, num_samples, samples_name="generat
         score: metrics.classifier_score(logits),
         kernel: metrics.kernel_distance(real.features, features),
     }
-    return Report(scores, extractor.name, real.count, num_samples, samples_name)
+    return Report(scores, extractor.name, real.count, num_samples, samples_name, extractor.weights)
