@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	# setuptools as pyproject.toml's build-system needs it: the wheel test builds offline
 	# (--no-build-isolation) with this one, and a new venv brings an older one.
 	$(PYTHON) -m pip install --quiet --upgrade pip "setuptools>=77"
-	$(PYTHON) -m pip install --quiet -e '.[jax,torch,test]'
+	$(PYTHON) -m pip install --quiet -e '.[cpu,jax,torch,test]'
 	# TF-GAN's metrics are the tests' reference; its declared dependencies (tensorflow-hub,
 	# and tf-keras' full tensorflow wheel) would replace tensorflow-cpu, so --no-deps.
 	$(PYTHON) -m pip install --quiet --no-deps tensorflow-gan==2.1.0 tf-keras==2.21.0

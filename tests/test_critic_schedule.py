@@ -126,6 +126,7 @@ def test_discarded_generator_updates_leave_no_trace():
     for model in (gan, reference):
         model.fit(real, epochs=1, steps_per_epoch=99, verbose=0)  # t = 0 needs 100
     assert int(gan.d_optimizer.iterations) == 99 and int(gan.critic_updates) == 99
+    assert (gan.generator_step, gan.training_steps) == (0, 99)
     seed_state = gan.seed_generator.state
     # What a generator update writes is restored exactly. The critic's own updates
     # agree to float32 summation order only: the two models run different graphs,
@@ -144,6 +145,7 @@ def test_discarded_generator_updates_leave_no_trace():
         check(ops.convert_to_numpy(a), ops.convert_to_numpy(b), err_msg=a.path)
     gan.fit(real, epochs=1, steps_per_epoch=1, verbose=0)
     assert int(gan.g_optimizer.iterations) == 1 and int(gan.critic_updates) == 0
+    assert (gan.generator_step, gan.training_steps) == (1, 100)
 
 
 def test_schedule_needs_alternating_updates():

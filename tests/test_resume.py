@@ -169,7 +169,7 @@ def test_a_logdir_in_use_is_refused_with_its_holder_and_freed_when_it_dies(tmp_p
         holder.kill()  # as kill -9: the kernel releases the lock
         holder.wait()
     gan = train(tiny(steps=2), logdir)
-    assert int(gan.generator_updates) == 2
+    assert gan.generator_step == 2
 
 
 def test_a_damaged_event_file_stops_the_resume_and_is_kept(tmp_path):
@@ -210,7 +210,7 @@ def test_a_run_without_its_config_is_not_resumed_unchecked(tmp_path):
         train(tiny(lr_g=0.01), logdir)
     assert not os.path.exists(os.path.join(logdir, "config.json"))
     gan = train(tiny(steps=2), logdir, restart=True)
-    assert int(gan.generator_updates) == 2
+    assert gan.generator_step == 2
 
 
 def test_the_backend_is_recorded_and_another_one_is_named_on_resume(tmp_path, caplog):
@@ -254,7 +254,7 @@ class SignalDuringStep(keras.callbacks.Callback):
         self.step, self.number = step, number
 
     def on_train_batch_begin(self, batch, logs=None):
-        if int(self.model.generator_updates) == self.step - 1:
+        if self.model.generator_step == self.step - 1:
             os.kill(os.getpid(), self.number)
 
 
@@ -300,3 +300,22 @@ def test_sigterm_to_the_train_command_saves_and_says_how_to_resume(tmp_path):
     assert f"Resume with: {sys.executable} -m keras_edgan.cli.train --steps=100000" in rest or (
         "Resume with: " in rest and f"--logdir={logdir}" in rest
     )
+
+
+@pytest.mark.backends
+def test_bfloat16_and_fused_steps_resume_exactly_and_log_every_step(tmp_path):
+    """`dtype_policy=mixed_bfloat16` with `steps_per_execution=2`: the callbacks still
+    act at their steps, and the resumed run is the straight run."""
+    options = dict(dtype_policy="mixed_bfloat16", steps_per_execution=2)
+    straight = train(tiny(**options), str(tmp_path / "straight"))
+    train(tiny(steps=N, **options), str(tmp_path / "resumed"))
+    resumed = train(tiny(**options), str(tmp_path / "resumed"))
+
+    assert straight.generator.layers[-1].compute_dtype == "bfloat16"
+    assert keras.config.dtype_policy().name == "float32"  # the run's policy is not left set
+    assert resumed.generator_step == 2 * N
+    for a, b in zip(state(straight), state(resumed), strict=True):
+        np.testing.assert_array_equal(a, b)
+    logged = scalars(str(tmp_path / "resumed"))
+    assert logged == scalars(str(tmp_path / "straight"))
+    assert [step for step, _ in logged["losses/d_loss"]] == [2, 4, 6, 8]

@@ -14,6 +14,12 @@ between TensorFlow, JAX and PyTorch lives here:
   Under JAX the trainer is stateless: every variable the step touches — both networks,
   *all* optimizers (carried by a `keras.optimizers.MultiOptimizer` as
   `model.optimizer`), metrics and seed generators — travels in the trainer's state.
+- `data_parallel(devices)`: `(scope, Replicas)` of the backend's data-parallel engine
+  (`keras_edgan.distribution`).
+- `from_first_replica(x)`: the first replica's `x` on every replica, for state that
+  must stay one across replicas (tf.distribute).
+- `replica_seed(seed)`: a seed distinct per replica where data-parallel replicas would
+  otherwise draw the same random numbers (tf.distribute).
 """
 
 import keras
@@ -21,15 +27,27 @@ import keras
 _BACKEND = keras.backend.backend()
 
 if _BACKEND == "tensorflow":
-    from keras_edgan.backend.tensorflow import StatefulTrainStep, input_gradient, value_and_grad
+    from keras_edgan.backend.tensorflow import (
+        StatefulTrainStep, data_parallel, from_first_replica, input_gradient, replica_seed,
+        value_and_grad,
+    )
 elif _BACKEND == "jax":
-    from keras_edgan.backend.jax import StatefulTrainStep, input_gradient, value_and_grad
+    from keras_edgan.backend.jax import (
+        StatefulTrainStep, data_parallel, from_first_replica, input_gradient, replica_seed,
+        value_and_grad,
+    )
 elif _BACKEND == "torch":
-    from keras_edgan.backend.torch import StatefulTrainStep, input_gradient, value_and_grad
+    from keras_edgan.backend.torch import (
+        StatefulTrainStep, data_parallel, from_first_replica, input_gradient, replica_seed,
+        value_and_grad,
+    )
 else:
     raise ImportError(
         f"keras_edgan supports the Keras backends tensorflow, jax and torch; "
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those three."
     )
 
-__all__ = ["StatefulTrainStep", "input_gradient", "value_and_grad"]
+__all__ = [
+    "StatefulTrainStep", "data_parallel", "from_first_replica", "input_gradient",
+    "replica_seed", "value_and_grad",
+]

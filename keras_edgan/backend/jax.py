@@ -9,6 +9,8 @@ that maps every variable to its value in `state` and records every assignment.
 import jax
 import keras
 
+from keras_edgan.backend.one_state import from_first_replica, replica_seed
+
 
 def value_and_grad(loss_fn, variables, state_variables=()):
     """Returns `(loss, aux, grads)` for `loss, aux = loss_fn()`.
@@ -53,6 +55,26 @@ def input_gradient(fn, x, variables=()):
     return jax.grad(total)(x)
 
 
+def data_parallel(devices=None):
+    """`(scope, Replicas)` of `keras.distribution.DataParallel` over the first `devices`
+    of `jax.devices()` (all hosts' devices after `jax.distributed.initialize()`)."""
+    from keras_edgan.distribution import Replicas
+
+    available = jax.devices()
+    count = len(available) if devices is None else devices
+    if count > len(available):
+        raise ValueError(
+            f"{count} devices were asked for, but JAX sees {len(available)} "
+            f"({available[0].platform}). For CPU devices set "
+            f"XLA_FLAGS=--xla_force_host_platform_device_count={count} before JAX starts; "
+            f"for several hosts call jax.distributed.initialize() first."
+        )
+    distribution = keras.distribution.DataParallel(devices=available[:count])
+    return distribution.scope(), Replicas(
+        count, f"keras.distribution.DataParallel over {count} {available[0].platform} devices"
+    )
+
+
 class StatefulTrainStep:
     """Gives Keras' JAX trainer its `train_step(state, data)` over a stateful `step`."""
 
@@ -74,3 +96,9 @@ class StatefulTrainStep:
             [scope.get_current_value(v) for v in group] for group in groups
         )
         return logs, new_state
+
+
+__all__ = [
+    "StatefulTrainStep", "data_parallel", "from_first_replica", "input_gradient",
+    "replica_seed", "value_and_grad",
+]

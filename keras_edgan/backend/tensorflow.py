@@ -1,5 +1,9 @@
 """TensorFlow: gradients from a `tf.GradientTape`; the trainer's `train_step` is stateful."""
 
+import contextlib
+import json
+import os
+
 import tensorflow as tf
 
 
@@ -12,7 +16,14 @@ def value_and_grad(loss_fn, variables, state_variables=()):
     del state_variables
     with tf.GradientTape() as tape:
         loss, aux = loss_fn()
-    return loss, aux, tape.gradient(loss, variables)
+    gradients = tape.gradient(loss, variables)
+    # Under a tf.distribute strategy Keras' optimizers sum the replicas' gradients
+    # (Keras' own compute_loss scales each replica's loss by 1/replicas): divided
+    # here, the update follows the mean gradient of the global batch.
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if replicas > 1:
+        gradients = [None if g is None else g / replicas for g in gradients]
+    return loss, aux, gradients
 
 
 def input_gradient(fn, x, variables=()):
@@ -25,6 +36,83 @@ def input_gradient(fn, x, variables=()):
         tape.watch(x)
         outputs = fn(x)
     return tape.gradient(outputs, x)
+
+
+def replica_seed(seed):
+    """`seed`, distinct on each replica of a tf.distribute strategy.
+
+    Seed generators are mirrored, so every replica would draw the same numbers: the
+    global batch would hold each generated sample once per replica. Replica r's seed
+    is offset by r·1,000,003 (a prime far from the small seeds people choose);
+    replica 0 and single-device training draw exactly what they drew before.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return seed
+    offset = tf.cast(context.replica_id_in_sync_group, seed.dtype) * 1_000_003
+    return seed + tf.stack([offset, tf.zeros_like(offset)])
+
+
+def from_first_replica(x):
+    """`x` of the first replica, on every replica of a tf.distribute strategy: state
+    that replicas update from their own data (a replay buffer) stays one state,
+    the one a checkpoint saves."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return x
+    first = tf.equal(context.replica_id_in_sync_group, 0)
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, tf.where(first, x, tf.zeros_like(x)))
+
+
+def data_parallel(devices=None):
+    """`(scope, Replicas)` of tf.distribute's data parallelism: MultiWorkerMirroredStrategy
+    when `TF_CONFIG` names a cluster, else MirroredStrategy over the local GPUs, or
+    over `devices` logical devices split from the CPU."""
+    from keras_edgan.distribution import Replicas
+
+    if "TF_CONFIG" in os.environ:
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        workers = len(json.loads(os.environ["TF_CONFIG"]).get("cluster", {}).get("worker", []))
+        return strategy.scope(), Replicas(
+            strategy.num_replicas_in_sync,
+            f"tf.distribute.MultiWorkerMirroredStrategy over {workers} workers (TF_CONFIG)",
+        )
+    names = _local_devices(devices)
+    strategy = tf.distribute.MirroredStrategy(names)
+    return strategy.scope(), Replicas(
+        strategy.num_replicas_in_sync,
+        f"tf.distribute.MirroredStrategy over {', '.join(names)}",
+    )
+
+
+def _local_devices(count):
+    """The names of `count` local devices (default all): GPUs where there are any,
+    else logical CPU devices, split from the CPU if need be."""
+    # Physical devices are listed without starting TensorFlow; logical ones are not.
+    if tf.config.list_physical_devices("GPU"):
+        gpus = tf.config.list_logical_devices("GPU")
+        if count is not None and count > len(gpus):
+            raise ValueError(
+                f"{count} devices were asked for, but TensorFlow sees {len(gpus)} GPUs; "
+                f"ask for at most {len(gpus)}."
+            )
+        return [device.name for device in gpus[:count]]
+    if count is not None and count > 1:
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        # Refused once TensorFlow has started; then the split must already exist.
+        with contextlib.suppress(RuntimeError):
+            tf.config.set_logical_device_configuration(
+                cpu, [tf.config.LogicalDeviceConfiguration()] * count
+            )
+    cpus = tf.config.list_logical_devices("CPU")
+    if count is not None and count > len(cpus):
+        raise ValueError(
+            f"TensorFlow has started with {len(cpus)} CPU device(s), and {count} were asked "
+            f"for: the CPU can only be split into logical devices before TensorFlow "
+            f"starts. Enter data_parallel before building any model or tensor in this "
+            f"process."
+        )
+    return [device.name for device in cpus[:count]]
 
 
 class StatefulTrainStep:

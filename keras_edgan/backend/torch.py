@@ -2,6 +2,8 @@
 
 import torch
 
+from keras_edgan.backend.one_state import from_first_replica, replica_seed
+
 
 def value_and_grad(loss_fn, variables, state_variables=()):
     """Returns `(loss, aux, grads)` for `loss, aux = loss_fn()`.
@@ -29,8 +31,27 @@ def input_gradient(fn, x, variables=()):
     return grad
 
 
+def data_parallel(devices=None):
+    """Refused: Keras' `fit` on PyTorch runs on one device. Keras' multi-GPU PyTorch
+    guide wraps a model in `torch.nn.parallel.DistributedDataParallel` and trains it
+    with a hand-written loop; a GAN's two optimizers and its stateful step do not fit
+    that wrapper."""
+    raise ValueError(
+        "Data-parallel training is not available on the PyTorch backend: Keras' fit "
+        "runs on one device there (Keras' multi-GPU PyTorch guide trains with a "
+        "hand-written DistributedDataParallel loop instead). Use KERAS_BACKEND=jax or "
+        "tensorflow for data parallelism (see BUILD.md)."
+    )
+
+
 class StatefulTrainStep:
     """Keras' torch trainer calls `train_step(data)` eagerly."""
 
     def train_step(self, data):
         return self.step(data)
+
+
+__all__ = [
+    "StatefulTrainStep", "data_parallel", "from_first_replica", "input_gradient",
+    "replica_seed", "value_and_grad",
+]

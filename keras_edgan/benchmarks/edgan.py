@@ -141,7 +141,7 @@ def run(dataset, row, seed, budget, quick, scorer):
     gan.fit(data, epochs=1, verbose=0)
     seconds = time.perf_counter() - start
     scores = scorer(gan)
-    return {"scores": scores, "seconds": seconds, "steps": int(gan.generator_updates),
+    return {"scores": scores, "seconds": seconds, "steps": gan.generator_step,
             "picture": picture(dataset, gan)}
 
 

@@ -184,7 +184,7 @@ def run(dataset, model, logdir, quick=False, steps=None):
         scores = gmm_scores(generated, dataset, repeats=evaluation_size["repeats"])
     history = [(step, values) for step, values in progress[0].history] if progress else []
     return {"scores": scores, "history": history, "seconds": seconds,
-            "steps": int(gan.generator_updates)}
+            "steps": gan.generator_step}
 
 
 def table(dataset, results):

@@ -55,13 +55,13 @@ class Checkpoint(PeriodicCallback):
         self.save()
 
     def on_train_end(self, logs=None):
-        if self._saved_step != int(self.model.generator_updates):
+        if self._saved_step != self.model.generator_step:
             self.save()
 
     def save(self):
         """Writes the checkpoint of the current step; returns its path, or None when the
         state holds a NaN or Inf (the previous checkpoints then stay the newest)."""
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         diverged = first_nonfinite(self.model)
         if diverged is not None:
             logging.warning("Checkpoint of step %d not written: %s holds NaN or Inf.",
@@ -171,7 +171,7 @@ class Checkpoint(PeriodicCallback):
                 f"Checkpoint {path} cannot be loaded ({error}): the file is corrupted. "
                 f"{remedy}"
             ) from None
-        return int(model.generator_updates)
+        return model.generator_step
 
 
     def _verified(self, paths):

@@ -45,7 +45,7 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         # JAX keeps the variables in the trainer during an epoch: read the step here.
-        self._epoch_start = int(self.model.generator_updates)
+        self._epoch_start = self.model.generator_step
 
     def on_train_batch_end(self, batch, logs=None):
         for name, value in (logs or {}).items():
@@ -64,7 +64,7 @@ class DivergenceGuard(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         name = first_nonfinite(self.model)
         if name is not None:
-            step = int(self.model.generator_updates)
+            step = self.model.generator_step
             raise TrainingDiverged(
                 f"Training diverged by step {step}: the variable {name} holds NaN or Inf. "
                 f"Training stopped; no checkpoint of this state was written. Lower the "

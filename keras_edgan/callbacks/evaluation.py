@@ -95,7 +95,7 @@ class FID(PeriodicCallback):
                 f"extractor **{self.extractor.name}**{weights}; real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
                 f"per evaluation; metrics {', '.join(evaluation.metric_names(self.extractor))}",
-                step=int(self.model.generator_updates),
+                step=self.model.generator_step,
             )
         self._writer.flush()
 
@@ -103,13 +103,13 @@ class FID(PeriodicCallback):
         self.evaluate()
 
     def on_train_end(self, logs=None):
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         if not self.history or self.history[-1][0] != step:
             self.evaluate()
 
     def evaluate(self):
         """Scores the generator now, logs the scores and returns the `Report`."""
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         report = evaluation.evaluate_generator(
             self.model.generator, self.model.latent_dim, self.extractor, self._real,
             self.num_samples, noise_stddev=self.model.options.noise_stddev,

@@ -50,12 +50,12 @@ class GMMScores(PeriodicCallback):
         self.evaluate()
 
     def on_train_end(self, logs=None):
-        if not self.history or self.history[-1][0] != int(self.model.generator_updates):
+        if not self.history or self.history[-1][0] != self.model.generator_step:
             self.evaluate()
 
     def evaluate(self):
         """Scores the generator now, logs the scores and returns them."""
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         points = self.model.generate(self.repeats * self.samples, seed=self.seed)
         scores = gmm_scores(points, self.dataset, repeats=self.repeats, seed=self.seed)
         with self._writer.as_default():

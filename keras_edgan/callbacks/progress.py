@@ -23,14 +23,14 @@ class Progress(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._start = None
-        self._first_step = int(self.model.generator_updates) + 1
+        self._first_step = self.model.generator_step + 1
 
     def on_train_batch_end(self, batch, logs=None):
         if self._start is None:
             self._start = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         elapsed = time.perf_counter() - self._start
         rate = (step - self._first_step) / max(elapsed, 1e-9)
         left = (self.total_steps - step) / rate if rate > 0 else float("inf")

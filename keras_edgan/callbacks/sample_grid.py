@@ -92,13 +92,13 @@ class SampleGrid(PeriodicCallback):
         self.draw()
 
     def on_train_end(self, logs=None):
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         grid = self._last if self._last_step == step else self.draw()
         save_png(grid, os.path.join(self.logdir, "samples.png"))
 
     def draw(self):
         """Generates the grid, logs it, and returns it as a uint8 array."""
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         images = keras.ops.convert_to_numpy(self.model.generator(self._inputs, training=False))
         grid = image_grid(images, self._rows)
         save_png(grid, os.path.join(self.logdir, "samples", f"step_{step:07d}.png"))

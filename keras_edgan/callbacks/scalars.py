@@ -23,7 +23,7 @@ class Scalars(keras.callbacks.Callback):
         self._writer = summary.writer(self.logdir)
 
     def on_epoch_end(self, epoch, logs=None):
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         with self._writer.as_default():
             for name, value in (logs or {}).items():
                 group = "losses" if name.endswith("loss") else "penalties"

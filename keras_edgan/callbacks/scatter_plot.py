@@ -93,7 +93,7 @@ class ScatterPlot(PeriodicCallback):
 
     def draw(self):
         """Plots the generator's points now, logs the image and returns it (uint8)."""
-        step = int(self.model.generator_updates)
+        step = self.model.generator_step
         generated = self.model.generate(len(self.real), seed=self.seed)
         image = scatter_image(self.real, generated, title=f"step {step}")
         Image.fromarray(image).save(os.path.join(self.logdir, "scatter", f"step_{step:07d}.png"))

@@ -31,7 +31,11 @@ def build_gan(config):
         cls = optimizers.OAdam if config["optimizer"] == "oadam" else keras.optimizers.Adam
         return cls(learning_rate, beta_1=config["beta_1"], beta_2=config["beta_2"])
 
-    gan.compile(d_optimizer=optimizer(config["lr_d"]), g_optimizer=optimizer(config["lr_g"]))
+    gan.compile(
+        d_optimizer=optimizer(config["lr_d"]), g_optimizer=optimizer(config["lr_g"]),
+        jit_compile="auto" if config["jit_compile"] is None else config["jit_compile"],
+        steps_per_execution=config["steps_per_execution"],
+    )
     return gan, data
 
 
@@ -98,3 +102,16 @@ def _replay_buffer_size(config, data):
             f"unknown for {split!r}; set --replay_buffer_size."
         )
     return techniques.replay_buffer_size(data.splits[split], config["batch_size"])
+
+
+def check_periods(config):
+    """With `steps_per_execution` > 1 the callbacks run once per execution, so every
+    period they act on must end where an execution ends."""
+    every = config["steps_per_execution"]
+    names = ("log_every", "sample_every", "checkpoint_every", "eval_every")
+    off = [f"{name}={config[name]}" for name in names if config[name] % every]
+    if off:
+        raise ValueError(
+            f"steps_per_execution={every} runs the callbacks once every {every} steps, so "
+            f"{', '.join(off)} would be missed: choose multiples of {every}."
+        )

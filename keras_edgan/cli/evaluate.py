@@ -273,7 +273,7 @@ def load_generator(checkpoint):
         config = config_lib.load(config_path)
         gan, _ = build_gan(config)
         gan.load_weights(checkpoint)
-        return gan.generator, gan.latent_dim, config, int(gan.generator_updates), checkpoint
+        return gan.generator, gan.latent_dim, config, gan.generator_step, checkpoint
     raise ValueError(
         f"Cannot read {checkpoint}: expected a generator .keras file, a "
         f"ckpt-*.weights.h5 checkpoint or a train run directory."

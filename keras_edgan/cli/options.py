@@ -99,6 +99,23 @@ OPTIONS = (
     Option("divergence_guard", True, "Stop with an error at the first NaN or Inf loss or "
            "weight, keeping the last good checkpoint.", bool, _boolean),
     Option("seed", 0, "Seed of weights, noise and data order.", int, _nonnegative_int),
+    Option("dtype_policy", "float32", "float32, or mixed_bfloat16: the networks compute in "
+           "bfloat16 (variables, losses and penalties stay float32; see "
+           "keras_edgan.models.mixed_precision).", str, _one_of("float32", "mixed_bfloat16")),
+    Option("jit_compile", None, "Compile the train step with XLA (Keras' jit_compile; default "
+           "Keras' choice per backend).", bool, _optional_boolean),
+    Option("steps_per_execution", 1, "Training steps per call of the compiled step (fewer "
+           "Python round trips for small networks); log_every, sample_every and "
+           "checkpoint_every must be multiples of it.", int, _positive_int),
+    Option("distribution", "none", "none, or data_parallel: a replica of both networks on each "
+           "local device (tf.distribute or keras.distribution; see BUILD.md), each batch of "
+           "batch_size split evenly over them.", str, _one_of("none", "data_parallel")),
+    Option("devices", None, "data_parallel: how many local devices (default all; a CPU-only "
+           "TensorFlow splits the CPU into this many).", int,
+           lambda v: None if v is None else _positive_int(v)),
+    Option("sync_batch_norm", False, "data_parallel on TensorFlow: BatchNormalization with the "
+           "global batch's statistics (an all-reduce per layer and step) instead of each "
+           "replica's; under JAX they always are.", bool, _boolean),
     Option("eval_every", 0, "Steps between FID/IS/KID evaluations (0: none).", int,
            _nonnegative_int),
     Option("eval_samples", 5000, "Generated samples per evaluation.", int, _positive_int),

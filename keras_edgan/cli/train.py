@@ -10,6 +10,7 @@ Flags override the values of `--config` (a TOML file in configs/, or a path). Th
 Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 """
 
+import contextlib
 import datetime
 import functools
 import os
@@ -23,10 +24,10 @@ from absl import app, flags, logging
 
 import pipelines
 from pipelines import gmm
-from keras_edgan import callbacks, models
+from keras_edgan import callbacks, distribution, models
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli import options, run_directory
-from keras_edgan.cli.build import build_gan, check_data_size, check_names
+from keras_edgan.cli.build import build_gan, check_data_size, check_names, check_periods
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
@@ -77,6 +78,7 @@ def main(argv):
         config = config_lib.load(FLAGS.config, overrides)
         check_names(config)
         check_data_size(config)
+        check_periods(config)
     except (ValueError, FileNotFoundError) as error:
         raise app.UsageError(str(error)) from None
     logdir = FLAGS.logdir or os.path.join(
@@ -131,21 +133,59 @@ def train(config, logdir, extra_callbacks=(), restart=False):
         callbacks.TrainingDiverged: a loss or weight became NaN or Inf (with
             `config["divergence_guard"]`); the last good checkpoint stays the newest.
     """
+    with _dtype_policy(config["dtype_policy"]), _replicas(config):
+        try:
+            gan, data = build_gan(config)
+        except ValueError as error:
+            raise ConfigurationError(
+                f"The configuration does not build its networks and model: {error}"
+            ) from error
+        if config["sync_batch_norm"]:
+            distribution.synchronize_batch_norm(gan)
+        if config["data_dir"] and data.source != "tfds":
+            logging.warning("data_dir=%s is not read: %s is %s data, not a TFDS dataset.",
+                            config["data_dir"], data.name, data.source)
+        try:  # before the logdir is touched: a missing dataset or a bad split fails here
+            _training_data(gan, data, config)
+        except ValueError as error:
+            raise ConfigurationError(
+                f"The configuration's data cannot be read: {error}"
+            ) from error
+        with run_directory.locked(logdir):
+            return _train(gan, data, config, logdir, extra_callbacks, restart)
+
+
+@contextlib.contextmanager
+def _dtype_policy(name):
+    """Keras' global dtype policy `name` while the run builds and trains its networks."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
     try:
-        gan, data = build_gan(config)
-    except ValueError as error:
-        raise ConfigurationError(
-            f"The configuration does not build its networks and model: {error}"
-        ) from error
-    if config["data_dir"] and data.source != "tfds":
-        logging.warning("data_dir=%s is not read: %s is %s data, not a TFDS dataset.",
-                        config["data_dir"], data.name, data.source)
-    try:  # before the logdir is touched: a missing dataset or a bad split fails here
-        _training_data(gan, data, config)
-    except ValueError as error:
-        raise ConfigurationError(f"The configuration's data cannot be read: {error}") from error
-    with run_directory.locked(logdir):
-        return _train(gan, data, config, logdir, extra_callbacks, restart)
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+@contextlib.contextmanager
+def _replicas(config):
+    """The data-parallel context of `config["distribution"]`, logged, or none."""
+    if config["distribution"] == "none":
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            replicas = stack.enter_context(distribution.data_parallel(config["devices"]))
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+        if config["batch_size"] % replicas.count:
+            raise ConfigurationError(
+                f"batch_size={config['batch_size']} cannot be split evenly over "
+                f"{replicas.count} replicas: choose a multiple of {replicas.count}."
+            )
+        logging.info("Data parallel: %s; each minibatch of %d split into %d × %d.",
+                     replicas.engine, config["batch_size"], replicas.count,
+                     config["batch_size"] // replicas.count)
+        yield
 
 
 def _train(gan, data, config, logdir, extra_callbacks, restart):

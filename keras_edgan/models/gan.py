@@ -11,7 +11,7 @@ from keras import ops
 from keras_edgan import backend
 from keras_edgan.losses.feature_matching import feature_matching_loss
 from keras_edgan.losses.historical_averaging import historical_averaging_penalty
-from keras_edgan.models import validation
+from keras_edgan.models import mixed_precision, validation
 from keras_edgan.models.random_stream import RandomStream
 from keras_edgan.models.training_options import FIELDS, TrainingOptions
 from keras_edgan.techniques.conditional_commit import commit_if
@@ -125,6 +125,16 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.latent_dim = int(latent_dim)
         self.num_classes = None if num_classes is None else int(num_classes)
         self.random_stream = RandomStream(seed)
+        # The model's own step counters, saved with it: an optimizer's `iterations`
+        # also counts what is not a training step (float16 loss scaling skips
+        # updates; a model may have more optimizers than networks).
+        self.generator_updates = self.add_weight(
+            shape=(), initializer="zeros", dtype="int32", trainable=False,
+            name="generator_updates",
+        )
+        self.steps_taken = self.add_weight(
+            shape=(), initializer="zeros", dtype="int32", trainable=False, name="training_steps"
+        )
         self._build_techniques()
         self.trackers = {
             name: keras.metrics.Mean(name=name)
@@ -176,18 +186,17 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         return self.options.minibatches_per_step
 
     @property
-    def generator_updates(self):
-        """The step counter: generator updates so far (the papers' iterations), a
-        variable saved with the model. Callbacks, checkpoints and evaluation read it."""
-        return self.g_optimizer.iterations
+    def generator_step(self):
+        """Generator updates so far (the papers' iteration t), as a Python int: the
+        step callbacks, checkpoints and evaluation name. The variable
+        `generator_updates`, saved with the model, counts them."""
+        return int(ops.convert_to_numpy(self.generator_updates))
 
     @property
     def training_steps(self):
-        """Training steps (dataset elements) consumed so far: one per generator update,
-        or per critic update under WGAN's critic schedule."""
-        if self.options.mode == "scheduled":
-            return int(self.d_optimizer.iterations)
-        return int(self.generator_updates)
+        """Training steps (dataset elements) consumed so far, as a Python int: one per
+        generator update, or per critic update under WGAN's critic schedule."""
+        return int(ops.convert_to_numpy(self.steps_taken))
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         """Sets the optimizers of the discriminator and the generator."""
@@ -214,6 +223,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         missing = [v.path for v in self.trainable_variables if id(v) not in owner]
         if missing:
             raise ValueError(f"No optimizer was given for the variables {missing}.")
+        mixed_precision.check_policy()
         super().compile(
             optimizer=keras.optimizers.MultiOptimizer(lambda v: owner[id(v)]), **kwargs
         )
@@ -279,9 +289,11 @@ class GAN(backend.StatefulTrainStep, keras.Model):
                     "labels were given to an unconditional GAN (num_classes=None); call "
                     "generate without labels."
                 )
-            return self.generator.predict(z, batch_size=batch_size, verbose=0)
-        y = class_labels(n, self.num_classes, labels, rng)
-        return self.generator.predict([z, y], batch_size=batch_size, verbose=0)
+            inputs = z
+        else:
+            inputs = [z, class_labels(n, self.num_classes, labels, rng)]
+        images = self.generator.predict(inputs, batch_size=batch_size, verbose=0)
+        return images.astype("float32", copy=False)  # bfloat16/float16 under mixed policies
 
     def step(self, data):
         """One training step on `minibatches_per_step` real minibatches, in the mode
@@ -293,7 +305,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             "merged": self.merged_step,
             "scheduled": self.scheduled_step,
         }
-        return steps[self.options.mode](real, labels)
+        logs = steps[self.options.mode](real, labels)
+        self.steps_taken.assign(self.steps_taken + 1)
+        return logs
 
     def alternating_step(self, real, labels):
         """Algorithm 1: k_D discriminator updates, each on its own real minibatch, then
@@ -302,6 +316,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         for real_minibatch, minibatch_labels in minibatches:
             d_loss = self.discriminator_update(real_minibatch, minibatch_labels)
         g_loss, penalties = self.generator_update(*minibatches[-1])
+        self.generator_updates.assign(self.generator_updates + 1)
         return self._log(d_loss, g_loss, penalties)
 
     def scheduled_step(self, real, labels):
@@ -317,6 +332,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             commit, self.generator_state(), lambda: self.generator_update(real, labels)
         )
         self.critic_updates.assign(ops.where(commit, 0, critic_updates))
+        self.generator_updates.assign(self.generator_updates + ops.cast(commit, "int32"))
         return self._log(d_loss, g_loss, penalties, generator_weight=ops.cast(commit, "float32"))
 
     def merged_step(self, real, labels):
@@ -351,6 +367,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.d_optimizer.apply(grads[:count], self.discriminator.trainable_variables)
         self.after_discriminator_update()
         self.g_optimizer.apply(grads[count:], self.generator.trainable_variables)
+        self.generator_updates.assign(self.generator_updates + 1)
         return self._log(d_loss, g_loss, penalties)
 
     def discriminator_update(self, real, labels):
@@ -486,15 +503,24 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             self.trackers[name].update_state(value, sample_weight=generator_weight)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    # The networks' outputs in their variables' dtype: under a mixed dtype policy the
+    # objectives and penalties are still computed in float32 (`mixed_precision`).
     def _generate(self, z, labels, training=True):
-        return self.generator(z if labels is None else [z, labels], training=training)
+        inputs = z if labels is None else [z, labels]
+        return mixed_precision.full_precision(
+            self.generator, self.generator(inputs, training=training)
+        )
 
     def _discriminate(self, samples, labels):
-        return self.discriminator(samples if labels is None else [samples, labels], training=True)
+        inputs = samples if labels is None else [samples, labels]
+        return mixed_precision.full_precision(
+            self.discriminator, self.discriminator(inputs, training=True)
+        )
 
     def _features(self, samples, labels):
-        return self.feature_extractor(
-            samples if labels is None else [samples, labels], training=True
+        inputs = samples if labels is None else [samples, labels]
+        return mixed_precision.full_precision(
+            self.feature_extractor, self.feature_extractor(inputs, training=True)
         )
 
     def _gradients(self, loss_fn, *networks):

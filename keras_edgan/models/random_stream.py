@@ -3,13 +3,16 @@
 import keras
 from keras import ops
 
+from keras_edgan import backend
+
 
 class RandomStream(keras.layers.Layer):
     """A `keras.random.SeedGenerator` whose state is part of the owner's checkpoint.
 
     Keras does not save seed-generator states with `save_weights`, so a resumed run
     would draw different noise from the run it continues. As a layer of the model,
-    this stream is saved and loaded with it.
+    this stream is saved and loaded with it. Under data parallelism every replica
+    draws its own numbers (`backend.replica_seed`).
 
     Example:
     ```python
@@ -20,7 +23,7 @@ class RandomStream(keras.layers.Layer):
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.built = True
 
     def save_own_variables(self, store):
@@ -28,3 +31,10 @@ class RandomStream(keras.layers.Layer):
 
     def load_own_variables(self, store):
         self.seed_generator.state.assign(store["state"][...])
+
+
+class ReplicaSeedGenerator(keras.random.SeedGenerator):
+    """A `keras.random.SeedGenerator` whose seeds differ between data-parallel replicas."""
+
+    def next(self, ordered=True):
+        return backend.replica_seed(super().next(ordered))

@@ -6,10 +6,10 @@ step with a backend's shape error, or, worse, train without failing: images in
 """
 
 import inspect
+import sys
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 # Images are compared with the generator's tanh range [-1, 1]; resizing with
 # antialiasing overshoots it slightly.
@@ -33,7 +33,7 @@ def checked_training_data(gan, data, labels=None):
     one-hot, float labels would be truncated and one-hot labels fail deep inside
     the networks.
     """
-    if isinstance(data, tf.data.Dataset):
+    if _is_tf_dataset(data):
         spec = _images(data.element_spec)
         _check_spec(gan, spec.shape, spec.dtype)
         if gan.num_classes is not None and isinstance(data.element_spec, (tuple, list)):
@@ -60,7 +60,17 @@ def checked_training_data(gan, data, labels=None):
     return data
 
 
+def _is_tf_dataset(data):
+    """Whether `data` is a `tf.data.Dataset`, without importing TensorFlow: JAX and
+    PyTorch users training on arrays need not install it, and if it was never imported
+    nothing can be a dataset."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(data, tf.data.Dataset)
+
+
 def _value_check(rank, num_classes=None):
+    import tensorflow as tf  # only reached for a tf.data.Dataset: TF is there
+
     def check(*element):
         images = _images(element)
         low, high = tf.reduce_min(images), tf.reduce_max(images)
@@ -84,11 +94,11 @@ def _value_check(rank, num_classes=None):
 
 def _check_label_spec(shape, dtype, batch):
     """Labels: integer class indices, one per image."""
-    dtype = tf.as_dtype(dtype)
+    dtype = _dtype_name(dtype)
     shape = tuple(shape)
-    if not dtype.is_integer:
+    if not dtype.startswith(("int", "uint")):
         raise ValueError(
-            f"Class labels have dtype {dtype.name}; expected integer class indices (int32, "
+            f"Class labels have dtype {dtype}; expected integer class indices (int32, "
             f"shape (n,)). Cast them with tf.cast(y, 'int32')"
             + ("; one-hot labels become indices with tf.argmax(y, axis=-1)."
                if len(shape) == 2 and shape[-1] not in (None, 1) else ".")
@@ -150,12 +160,19 @@ def _check_spec(gan, shape, dtype):
                "Resize the images (pipelines.load(..., image_size=...)) or build the "
                "networks for this size. ")
         )
-    if not tf.as_dtype(dtype).is_floating:
+    dtype = _dtype_name(dtype)
+    if not dtype.startswith(("float", "bfloat")):
         raise ValueError(
-            f"Training images have dtype {tf.as_dtype(dtype).name}; expected float32 in "
+            f"Training images have dtype {dtype}; expected float32 in "
             "[-1, 1]. Scale them, e.g. tf.cast(x, 'float32') / 127.5 - 1 "
             "(pipelines.load does this)."
         )
+
+
+def _dtype_name(dtype):
+    """'float32', 'uint8', ... of a numpy dtype or of the `tf.DType` of a dataset's
+    element spec (both have the same names), without importing TensorFlow."""
+    return getattr(dtype, "name", None) or np.dtype(dtype).name
 
 
 def _check_range(finite, rank, low, high):

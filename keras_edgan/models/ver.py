@@ -9,7 +9,7 @@ from keras_edgan.losses.mine import (
     mine_corrected_objective,
     moving_average_update,
 )
-from keras_edgan.models import registry
+from keras_edgan.models import mixed_precision, registry
 from keras_edgan.models.gan import GAN
 from keras_edgan.models.nsgan import NSGAN
 from keras_edgan.models.wgan_gp import WGANGP
@@ -192,7 +192,7 @@ class VER(GAN):
         loss, penalties, adversarial = self.generator_gradients(z, real, labels)
 
         def information_loss_fn():
-            joint, marginal = self._scores(self.generator(z, training=True), z, z_marginal)
+            joint, marginal = self._scores(self._generate(z, None), z, z_marginal)
             objective = mine_corrected_objective(joint, marginal, self.marginal_average)
             return -self.mi_weight * objective, donsker_varadhan_bound(joint, marginal)
 
@@ -203,7 +203,7 @@ class VER(GAN):
         return loss, {**penalties, "mi": mi}
 
     def _statistics_update(self, z):
-        fake = ops.stop_gradient(self.generator(z, training=True))
+        fake = ops.stop_gradient(self._generate(z, None))
         z_marginal = keras.random.shuffle(z, axis=0, seed=self.seed_generator)
 
         def loss_fn():
@@ -221,7 +221,9 @@ class VER(GAN):
         """T on the joint pairs (G(zᵢ), zᵢ) and on the marginal pairs (G(zᵢ), z_π(i))."""
         joint = self.statistics_network([fake, z], training=True)
         marginal = self.statistics_network([fake, z_marginal], training=True)
-        return joint, marginal
+        network = self.statistics_network
+        return (mixed_precision.full_precision(network, joint),
+                mixed_precision.full_precision(network, marginal))
 
 
 # VER's VGAN (eq. 7) trained as Goodfellow et al. recommend: the generator maximizes

@@ -8,6 +8,7 @@ int32 class indices of shape `(n,)`.
 import numbers
 
 import numpy as np
+from keras import ops
 
 
 def check_conditioning(num_classes, generator, discriminator):
@@ -86,9 +87,10 @@ class BoundDiscriminator:
         self.labels = labels
 
     def __call__(self, samples, training=False):
-        if self.labels is None:
-            return self.network(samples, training=training)
-        return self.network([samples, self.labels], training=training)
+        inputs = samples if self.labels is None else [samples, self.labels]
+        # In the variables' dtype (float32) under a mixed dtype policy too: the
+        # penalties are computed in it.
+        return ops.cast(self.network(inputs, training=training), self.network.dtype)
 
     @property
     def variables(self):

@@ -4,6 +4,8 @@ guide of Garrido et al. 2019, §4.2)."""
 import keras
 from keras import ops
 
+from keras_edgan import backend
+
 
 def replay_buffer_size(dataset_size, batch_size):
     """The guide's sizing of the replay list from the dataset and minibatch sizes: one
@@ -39,7 +41,9 @@ class ExperienceReplay(keras.layers.Layer):
     does the work of both the regular and the replay step.
 
     The buffer is a non-trainable variable: saved with the model's weights and
-    carried in the state of a jit-compiled step on every backend. With class labels
+    carried in the state of a jit-compiled step on every backend. Under
+    tf.distribute every replica stores the first replica's pick, so the replicas
+    hold one buffer (the one a checkpoint saves). With class labels
     (a conditional GAN), the labels of the stored samples are kept beside them.
 
     Example:
@@ -99,10 +103,11 @@ class ExperienceReplay(keras.layers.Layer):
         pick = keras.random.randint((1,), 0, m, seed=seed)
         slot = ops.mod(count, self.size)
         start = [slot] + [0] * (len(fake.shape) - 1)
-        sample = ops.take(fake, pick, axis=0)
+        sample = backend.from_first_replica(ops.take(fake, pick, axis=0))
         self.samples.assign(ops.slice_update(self.samples.value, start, sample))
         if self.labels is not None:
-            self.labels.assign(ops.slice_update(self.labels.value, [slot], ops.take(labels, pick)))
+            picked = backend.from_first_replica(ops.take(labels, pick))
+            self.labels.assign(ops.slice_update(self.labels.value, [slot], picked))
         count = count + 1
         self.count.assign(count)
 
