@@ -34,8 +34,21 @@ def networks(seed=0, noise_free=False):
     return generator, discriminator
 
 
-def build(model=models.NSGAN, noise_free=False, **options):
-    generator, discriminator = networks(noise_free=noise_free)
+def batch_norm_networks(seed=0):
+    """`networks` whose discriminator normalizes with BatchNormalization."""
+    generator, _ = networks(seed, noise_free=True)
+    discriminator = keras.Sequential([
+        keras.Input((2,)), keras.layers.Dense(8, use_bias=False),
+        keras.layers.BatchNormalization(), keras.layers.Activation("tanh"),
+        keras.layers.Dense(1),
+    ])
+    return generator, discriminator
+
+
+def build(model=models.NSGAN, noise_free=False, make_networks=networks, **options):
+    generator, discriminator = (
+        make_networks(noise_free=noise_free) if make_networks is networks else make_networks()
+    )
     gan = model(generator, discriminator, latent_dim=LATENT, d_steps=D_STEPS, seed=1, **options)
     gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
     return gan
@@ -94,6 +107,9 @@ def main(logdir):
     one, results["one_device_logs"] = trained(build(noise_free=True), 1)
     results["one_device"] = weights(one)
     results["edgan_one_device"] = weights(trained(build(models.EDGAN), 1)[0])
+    results["batch_norm_one_device"] = weights(
+        trained(build(make_networks=batch_norm_networks), 1)[0]
+    )
     with distribution.data_parallel(devices=2) as replicas:
         results["replicas"] = replicas.count
         results["engine"] = replicas.engine
@@ -101,6 +117,12 @@ def main(logdir):
         results["two_replicas"] = weights(two)
 
         results["edgan_two_replicas"] = weights(trained(build(models.EDGAN), 1, replicas=2)[0])
+        for synchronized in (False, True):
+            gan = build(make_networks=batch_norm_networks)
+            if synchronized:
+                distribution.synchronize_batch_norm(gan)
+            key = "batch_norm_two_replicas" + ("_synchronized" if synchronized else "")
+            results[key] = weights(trained(gan, 1, replicas=2)[0])
         if keras.backend.backend() == "tensorflow":
             results["replica_noise"] = replica_noise(build())
 

@@ -72,6 +72,21 @@ def test_replicas_draw_their_own_noise(run):
         assert max(np.max(np.abs(np.array(a) - np.array(b))) for a, b in zip(one, two)) > 1e-3
 
 
+def test_batch_norm_statistics_per_replica_or_synchronized(run):
+    """A discriminator with BatchNormalization (the generator ignores z): on
+    TensorFlow each replica normalizes with its own half of the batch unless
+    `synchronize_batch_norm`, which makes the step one device's; under JAX the
+    statistics are the global batch's either way."""
+    backend, results = run
+    one = results["batch_norm_one_device"]
+    assert_same_weights(one, results["batch_norm_two_replicas_synchronized"], rtol=0, atol=1e-6)
+    own = results["batch_norm_two_replicas"]
+    if backend == "jax":
+        assert_same_weights(one, own, rtol=0, atol=1e-6)
+    else:
+        assert max(np.max(np.abs(np.array(a) - np.array(b))) for a, b in zip(one, own)) > 1e-4
+
+
 def test_resume_under_the_strategy_is_exact(run):
     _, results = run
     assert results["restored_step"] == 2
