@@ -105,8 +105,9 @@ OPTIONS = (
     Option("jit_compile", None, "Compile the train step with XLA (Keras' jit_compile; default "
            "Keras' choice per backend).", bool, _optional_boolean),
     Option("steps_per_execution", 1, "Training steps per call of the compiled step (fewer "
-           "Python round trips for small networks); log_every, sample_every and "
-           "checkpoint_every must be multiples of it.", int, _positive_int),
+           "Python round trips for small networks; TensorFlow and JAX, Keras' PyTorch "
+           "trainer takes 1); log_every, sample_every and checkpoint_every must be "
+           "multiples of it.", int, _positive_int),
     Option("distribution", "none", "none, or data_parallel: a replica of both networks on each "
            "local device (tf.distribute or keras.distribution; see BUILD.md), each batch of "
            "batch_size split evenly over them.", str, _one_of("none", "data_parallel")),
