@@ -3,6 +3,8 @@ test_data_parallel.py compares, as JSON (one process per backend: the devices mu
 be set up before the backend starts).
 
 Usage: python data_parallel_run.py LOGDIR
+       python data_parallel_run.py --worker INDEX PORT0 PORT1   (TensorFlow's multi-worker
+       strategy: one of two local worker processes, TF_CONFIG set from the ports)
 """
 
 import json
@@ -148,5 +150,27 @@ def main(logdir):
     print("RESULTS " + json.dumps(results))
 
 
+def worker(index, ports):
+    """One of two workers of `MultiWorkerMirroredStrategy`, each with one CPU device:
+    the step of the two equals one device's step on the same global batch."""
+    os.environ["TF_CONFIG"] = json.dumps({
+        "cluster": {"worker": [f"localhost:{port}" for port in ports]},
+        "task": {"type": "worker", "index": index},
+    })
+    with distribution.data_parallel():
+        pass  # the workers' collectives are set up before TensorFlow runs anything
+    one, one_logs = trained(build(noise_free=True), 1)
+    with distribution.data_parallel() as replicas:
+        two, two_logs = trained(build(noise_free=True), 1, replicas=2)
+    print("RESULTS " + json.dumps({
+        "replicas": replicas.count, "engine": replicas.engine,
+        "one_device": weights(one), "two_workers": weights(two),
+        "one_device_logs": one_logs, "two_worker_logs": two_logs,
+    }))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--worker":
+        worker(int(sys.argv[2]), sys.argv[3:5])
+    else:
+        main(sys.argv[1])

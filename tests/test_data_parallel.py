@@ -8,6 +8,7 @@ set up before the backend starts.
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -106,6 +107,38 @@ def test_stateful_techniques_keep_one_state_on_all_replicas(run):
         assert all(np.isfinite(value) for value in logs.values())
         if backend == "tensorflow":
             assert results[f"{name}_out_of_sync"] == []
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("localhost", 0))
+    ports = [str(sock.getsockname()[1]) for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def test_two_tensorflow_workers_take_the_one_device_step():
+    """`MultiWorkerMirroredStrategy` from TF_CONFIG, two local worker processes: the
+    step equals one device's, and the logs reduce to scalars (Keras 3 alone fails on
+    scalar logs: tensorflow/tensorflow#72388)."""
+    ports = free_ports(2)
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow"}
+    workers = [subprocess.Popen([sys.executable, RUN, "--worker", str(index), *ports], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for index in range(2)]
+    outputs = [worker.communicate(timeout=600) for worker in workers]
+    for worker, (_, stderr) in zip(workers, outputs):
+        assert worker.returncode == 0, stderr[-4000:]
+    for stdout, _ in outputs:
+        (line,) = [line for line in stdout.splitlines() if line.startswith("RESULTS ")]
+        results = json.loads(line[len("RESULTS "):])
+        assert results["replicas"] == 2
+        assert results["engine"] == "tf.distribute.MultiWorkerMirroredStrategy over 2 workers (TF_CONFIG)"
+        assert_same_weights(results["one_device"], results["two_workers"], rtol=0, atol=1e-6)
+        for key, value in results["one_device_logs"].items():
+            assert results["two_worker_logs"][key] == pytest.approx(value, abs=1e-6)
 
 
 def test_pytorch_refuses_with_the_reason():

@@ -1,6 +1,7 @@
 """TensorFlow: gradients from a `tf.GradientTape`; the trainer's `train_step` is stateful."""
 
 import contextlib
+import functools
 import json
 import os
 
@@ -71,7 +72,7 @@ def data_parallel(devices=None):
     from keras_edgan.distribution import Replicas
 
     if "TF_CONFIG" in os.environ:
-        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        strategy = _multi_worker_strategy()
         workers = len(json.loads(os.environ["TF_CONFIG"]).get("cluster", {}).get("worker", []))
         return strategy.scope(), Replicas(
             strategy.num_replicas_in_sync,
@@ -83,6 +84,19 @@ def data_parallel(devices=None):
         strategy.num_replicas_in_sync,
         f"tf.distribute.MirroredStrategy over {', '.join(names)}",
     )
+
+
+@functools.cache
+def _multi_worker_strategy():
+    """The process's one MultiWorkerMirroredStrategy: its collectives are set up when
+    it is created, which TensorFlow allows once, before any op has run."""
+    try:
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    except RuntimeError as error:
+        raise ValueError(
+            f"TensorFlow could not set up the workers of TF_CONFIG ({error}): enter "
+            f"data_parallel before building any model or tensor in this process."
+        ) from None
 
 
 def _local_devices(count):
@@ -124,4 +138,10 @@ class StatefulTrainStep:
         # step counters and the seed generators advance (one phantom step per epoch).
         # Every op of the step waits for the data instead.
         with tf.control_dependencies(tf.nest.flatten(data)):
-            return self.step(data)
+            logs = self.step(data)
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras 3 reduces a multi-worker step's logs with a mean over axis 0,
+            # which fails on scalars (tensorflow/tensorflow#72388): shape (1,) reduces
+            # to the scalar the callbacks expect.
+            logs = {name: tf.reshape(value, (1,)) for name, value in logs.items()}
+        return logs
