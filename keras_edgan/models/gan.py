@@ -125,9 +125,10 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.latent_dim = int(latent_dim)
         self.num_classes = None if num_classes is None else int(num_classes)
         self.random_stream = RandomStream(seed)
-        # The model's own step counters, saved with it: an optimizer's `iterations`
-        # also counts what is not a training step (float16 loss scaling skips
-        # updates; a model may have more optimizers than networks).
+        # The model's own step counters, saved with it, rather than an optimizer's
+        # `iterations`: a step is what the model trains, whatever its optimizers
+        # count (VER's statistics network has one more; WGAN's critic schedule
+        # discards generator updates).
         self.generator_updates = self.add_weight(
             shape=(), initializer="zeros", dtype="int32", trainable=False,
             name="generator_updates",
