@@ -14,10 +14,21 @@ Example:
 TFDS datasets must be prepared offline first: see BUILD.md, "Preparing
 datasets offline". Under `tfds.testing.mock_data` they need no files: `load`
 then batches TFDS's fake examples.
+
+Only `load` needs TensorFlow, and imports it when first used: the catalog (`info`,
+`DATASETS`) and the mixtures' arrays (`pipelines.gmm`) serve JAX and PyTorch users
+without it.
 """
 
 from pipelines.catalog import DATASETS, DatasetInfo, info
-from pipelines.datasets import load
 from pipelines.errors import DatasetNotPreparedError
+
+
+def __getattr__(name):
+    if name == "load":
+        from pipelines.datasets import load
+
+        return load
+    raise AttributeError(f"module 'pipelines' has no attribute {name!r}")
 
 __all__ = ["DATASETS", "DatasetInfo", "DatasetNotPreparedError", "info", "load"]

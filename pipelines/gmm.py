@@ -19,7 +19,6 @@ import functools
 import itertools
 
 import numpy as np
-import tensorflow as tf
 
 from pipelines import errors
 
@@ -78,6 +77,8 @@ def load(name, batch_size, shuffle=True, seed=None, with_labels=False):
 
     Incomplete last batches are dropped; the dataset is not repeated.
     """
+    import tensorflow as tf  # here: the mixtures' arrays and `info` need no TensorFlow
+
     points, components = train_arrays(name)
     examples = tf.data.Dataset.from_tensor_slices((points, components) if with_labels else points)
     if shuffle:

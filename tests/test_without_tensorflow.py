@@ -6,6 +6,7 @@ suite runs on TensorFlow) leaks into it.
 """
 
 import importlib.util
+import json
 import os
 import pathlib
 import subprocess
@@ -197,7 +198,33 @@ def test_tensorflow_subpackages_still_load_on_access():
     assert child.returncode == 0, child.stderr
 
 
-def test_the_commands_without_tensorflow_name_the_extra_to_install():
-    child = run_child(HIDE_TENSORFLOW + "import keras_edgan.cli.train\n", "jax")
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_the_commands_without_tensorflow_name_the_extra_to_install(command):
+    child = run_child(HIDE_TENSORFLOW + f"import keras_edgan.cli.{command}\n", "jax")
     assert child.returncode == 1
     assert "need TensorFlow" in child.stderr and "pip install 'keras_edgan[cpu]'" in child.stderr
+
+
+@pytest.mark.slow
+def test_the_step_speed_benchmark_runs_without_tensorflow():
+    """The GPU machine's run (keras_edgan/benchmarks/gpu_step_speed.sh) has JAX and
+    PyTorch but no TensorFlow: the benchmark feeds numpy batches there. Both workloads,
+    tiny, on torch (the quickest to start), under bfloat16 as the GPU script runs it."""
+    child = run_child(HIDE_TENSORFLOW + textwrap.dedent("""\
+        import json
+        import runpy
+
+        sys.argv = ["step_speed", "--in-process", "--quick", "--dtype_policy=mixed_bfloat16"]
+        try:
+            runpy.run_module("keras_edgan.benchmarks.step_speed", run_name="__main__")
+        except SystemExit as exit:
+            assert exit.code == 0, exit.code
+        assert "tensorflow" not in sys.modules
+    """), "torch")
+    assert child.returncode == 0, child.stderr[-3000:]
+    results = [json.loads(line) for line in child.stdout.splitlines() if line.startswith("{")]
+    assert [(r["workload"], r["dtype_policy"]) for r in results] == [
+        ("dcgan", "mixed_bfloat16"), ("pacgan_mlp", "mixed_bfloat16")
+    ]
+    for result in results:
+        assert all(s > 0 for seconds in result["seconds_per_step"].values() for s in seconds)

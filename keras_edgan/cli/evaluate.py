@@ -18,6 +18,9 @@ digits of each class (1,000, the MNIST classifier's test digits), and its real
 statistics come from the other 4,000.
 """
 
+# First: without TensorFlow, the command exits here naming the extra to install.
+from keras_edgan.cli import needs_tensorflow  # noqa: F401, I001
+
 import json
 import os
 

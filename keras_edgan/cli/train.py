@@ -10,6 +10,9 @@ Flags override the values of `--config` (a TOML file in configs/, or a path). Th
 Keras backend is the one of KERAS_BACKEND (tensorflow by default).
 """
 
+# First: without TensorFlow, the command exits here naming the extra to install.
+from keras_edgan.cli import needs_tensorflow  # noqa: F401, I001
+
 import contextlib
 import datetime
 import functools
