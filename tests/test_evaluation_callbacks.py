@@ -38,7 +38,8 @@ def test_fid_hyperparameters_and_samples_reach_tensorboard(tmp_path):
     logdir = str(tmp_path / "run")
     gan = tiny_gan()
     fid = callbacks.FID(logdir, "mnist5k", extractor=toy_extractor(), num_samples=64,
-                        real_samples=128, every_n_steps=4, cache_dir=str(tmp_path / "cache"))
+                        real_samples=128, every_n_steps=4, cache_dir=str(tmp_path / "cache"),
+                        manifold_metrics=True)
     config = {"model": "nsgan", "lr_d": 1e-3, "d_steps": 1, "split": None, "shape": (2, 3)}
     gan.fit(
         pipelines.load("mnist5k", batch_size=8, seed=0).repeat(), epochs=3, steps_per_epoch=2, verbose=0,
@@ -49,7 +50,8 @@ def test_fid_hyperparameters_and_samples_reach_tensorboard(tmp_path):
     events = event_accumulator.EventAccumulator(logdir, size_guidance={"images": 0, "tensors": 0})
     events.Reload()
     tags = events.Tags()["tensors"]
-    for name in ("FD-toy", "CS-toy", "KD-toy"):
+    for name in ("FD-toy", "CS-toy", "KD-toy", "precision-toy", "recall-toy", "density-toy",
+                 "coverage-toy"):
         # Epoch 2 (step 4), then the end of training (step 6).
         steps = [event.step for event in events.Tensors(f"evaluation/{name}")]
         assert steps == [4, 6], (name, steps)
@@ -66,3 +68,4 @@ def test_fid_hyperparameters_and_samples_reach_tensorboard(tmp_path):
     assert session.hparams["lr_d"].number_value == pytest.approx(1e-3)
     assert session.hparams["shape"].string_value == "(2, 3)"
     assert "split" not in session.hparams  # None is left out
+    assert session.group_name == "run"  # the trial is named after the run

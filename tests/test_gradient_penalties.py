@@ -239,6 +239,29 @@ def test_gn_gan_normalizes_a_linear_critic_in_closed_form():
     assert np.all(norms < 1.0)
 
 
+@pytest.mark.parametrize("epsilon", [1e-4, 1.0])
+def test_gran_gan_normalizes_a_linear_critic_in_closed_form(epsilon):
+    """GraN's D̂ = D·‖∇D‖/(‖∇D‖² + ε) of a linear critic D = w·x + b, whose input
+    gradient is w everywhere: D̂ = D·|w|/(|w|² + ε), and ∇D̂ = w·|w|/(|w|² + ε), of
+    norm |w|²/(|w|² + ε) < 1 (nearly 1 for a small ε: D̂ ≈ D/|w|)."""
+    gan = models.GraNGAN(tiny_generator(), linear_critic(), 3, epsilon=epsilon)
+    points = samples()
+    scores = ops.convert_to_numpy(logits(gan, points))
+    critic = gan.critic(None)
+    normalized = ops.convert_to_numpy(gan.normalized_scores(critic, points, logits(gan, points)))
+    np.testing.assert_allclose(normalized, scores * NORM / (NORM**2 + epsilon), rtol=1e-5)
+    input_grads = backend.input_gradient(
+        lambda x: gan.normalized_scores(critic, x, gan.discriminator(x, training=True)), points
+    )
+    norms = np.linalg.norm(ops.convert_to_numpy(input_grads), axis=1)
+    np.testing.assert_allclose(norms, NORM**2 / (NORM**2 + epsilon), rtol=1e-4)
+
+
+def test_gran_gan_refuses_a_non_positive_epsilon():
+    with pytest.raises(ValueError, match="epsilon must be positive; got 0"):
+        models.GraNGAN(tiny_generator(), linear_critic(), 3, epsilon=0)
+
+
 class CriticWeightBounds(keras.callbacks.Callback):
     """Records the largest absolute critic weight after every training step."""
 

@@ -21,7 +21,8 @@ INTERFACE = {
     "rgan": models.RGAN, "ragan": models.RaGAN, "wgan_div": models.WGANDiv,
     "gan_0gp": models.GAN0GP, "fgan_kl": models.FGAN, "fgan_reverse_kl": models.FGAN,
     "fgan_js": models.FGAN, "fgan_pearson": models.FGAN, "gan_qp": models.GANQP,
-    "gn_gan": models.GNGAN, "js_penalty": models.JSPenaltyGAN,
+    "gn_gan": models.GNGAN, "gran_gan": models.GraNGAN,
+    "ctransform_wgan": models.CTransformWGAN, "js_penalty": models.JSPenaltyGAN,
     "bi_penalty": models.BiPenaltyGAN, "edgan": models.EDGAN, "sngan": models.SNGAN,
     "sagan": models.SAGAN,
 }
@@ -58,6 +59,7 @@ def test_model_options_come_from_the_config():
     assert (wgan_div.k, wgan_div.p) == (3.0, 4.0)
     assert build("gan_qp", qp_weight=2.0).qp_weight == 2.0
     assert build("gan_0gp", gp_weight=100.0).gp_weight == 100.0
+    assert build("gran_gan", gran_epsilon=0.01).epsilon == 0.01
     bi = build("bi_penalty", gp_weight=5.0, ced_weight=0.5)
     assert (bi.gp_weight, bi.penalty_weight) == (5.0, 0.5)
     assert build("js_penalty", js_weight=0.25).penalty_weight == 0.25
@@ -178,6 +180,10 @@ OBJECTIVES = {
     "gan_0gp": (lambda g, d: models.GAN0GP(g, d, LATENT), adam(1e-3), adam(2e-4)),
     "gan_qp": (lambda g, d: models.GANQP(g, d, LATENT), adam(1e-3), adam(2e-4)),
     "gn_gan": (lambda g, d: models.GNGAN(g, d, LATENT), adam(1e-3), adam(2e-4)),
+    "gran_gan": (lambda g, d: models.GraNGAN(g, d, LATENT), adam(1e-3), adam(2e-4)),
+    "ctransform_wgan": (
+        lambda g, d: models.CTransformWGAN(g, d, LATENT), adam(1e-3), adam(2e-4)
+    ),
     "js_penalty": (
         lambda g, d: models.JSPenaltyGAN(g, d, LATENT, d_steps=1), adam(1e-3), adam(2e-4)
     ),
@@ -192,8 +198,9 @@ OBJECTIVES = {
 }
 # Also run on JAX and PyTorch: one of each mechanism (plain losses, weight clipping,
 # losses on real scores in the generator step, input-gradient penalty, a loss through
-# the critic's input gradient).
-ON_EVERY_BACKEND = {"lsgan", "wgan", "rgan", "wgan_div", "gn_gan"}
+# the critic's input gradient, a loss through distances between real and generated
+# samples).
+ON_EVERY_BACKEND = {"lsgan", "wgan", "rgan", "wgan_div", "gn_gan", "ctransform_wgan"}
 
 
 @pytest.mark.parametrize(

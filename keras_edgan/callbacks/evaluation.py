@@ -21,6 +21,9 @@ class FID(PeriodicCallback):
     reference Inception network, else e.g. `evaluation/FD-mnist-classifier`,
     `evaluation/CS-mnist-classifier`, `evaluation/KD-mnist-classifier`; a text
     summary `evaluation/setup` records the extractor and both sample counts.
+    With `manifold_metrics`, four more scalars on the same features:
+    `evaluation/precision-NAME`, `recall-NAME`, `density-NAME` and
+    `coverage-NAME` (see `keras_edgan.evaluation.MANIFOLD_METRICS`).
     The reports are also kept in `history` as `(step, Report)` pairs.
 
     The extractor runs in TensorFlow (Inception) or Keras (classifiers), so the
@@ -48,12 +51,14 @@ class FID(PeriodicCallback):
         cache_dir: where real statistics and classifiers are cached.
         batch_size: images per generator and extractor call.
         seed: seed of the evaluation noise.
+        manifold_metrics: also log improved precision and recall (k=3) and
+            density and coverage (k=5) against the real features.
     """
 
     def __init__(
         self, logdir, dataset, extractor="auto", num_samples=5000, real_samples=None,
         every_n_steps=1, split=None, data_dir=None, inception_path=None, cache_dir=None,
-        batch_size=100, seed=0,
+        batch_size=100, seed=0, manifold_metrics=False,
     ):
         super().__init__(every_n_steps)
         if int(num_samples) < 2:
@@ -72,6 +77,7 @@ class FID(PeriodicCallback):
         self.cache_dir = cache_dir
         self.batch_size = batch_size
         self.seed = seed
+        self.manifold_metrics = bool(manifold_metrics)
         if isinstance(extractor, str):
             extractor = evaluation.get_extractor(extractor, self.dataset, inception_path, cache_dir)
         self.extractor = extractor
@@ -94,7 +100,8 @@ class FID(PeriodicCallback):
                 "evaluation/setup",
                 f"extractor **{self.extractor.name}**{weights}; real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
-                f"per evaluation; metrics {', '.join(evaluation.metric_names(self.extractor))}",
+                f"per evaluation; metrics "
+                f"{', '.join(evaluation.metric_names(self.extractor, self.manifold_metrics))}",
                 step=self.model.generator_step,
             )
         self._writer.flush()
@@ -114,7 +121,7 @@ class FID(PeriodicCallback):
             self.model.generator, self.model.latent_dim, self.extractor, self._real,
             self.num_samples, noise_stddev=self.model.options.noise_stddev,
             noise_distribution=self.model.options.noise_distribution,
-            batch_size=self.batch_size, seed=self.seed,
+            batch_size=self.batch_size, seed=self.seed, manifold_metrics=self.manifold_metrics,
         )
         with self._writer.as_default():
             for name, value in report.scores.items():

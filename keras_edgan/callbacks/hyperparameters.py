@@ -1,5 +1,7 @@
 """The run's configuration in TensorBoard's HParams dashboard."""
 
+import os
+
 import keras
 from tensorboard.plugins.hparams import api as hparams_api
 
@@ -13,7 +15,11 @@ class Hyperparameters(keras.callbacks.Callback):
     settings and final scalars (losses, FID), so runs can be compared and
     filtered by setting. Values that are not bool, int, float or str are
     written as text; unset ones (None) are left out, so a key keeps one type
-    across runs.
+    across runs. The trial is named after the run (its directory's name), and its
+    metrics are the run's scalars (the dashboard finds them itself). The
+    dashboard orders the columns itself: the settings that differ between the
+    runs shown first, then by name. `train` passes the settings that apply to
+    the run (`keras_edgan.cli.hyperparameters.comparable_settings`).
 
     Example:
 
@@ -25,11 +31,13 @@ class Hyperparameters(keras.callbacks.Callback):
     Args:
         logdir: the run's directory.
         config: a flat dict of setting names to values.
+        trial_id: the trial's name in the dashboard (default: the name of `logdir`).
     """
 
-    def __init__(self, logdir, config):
+    def __init__(self, logdir, config, trial_id=None):
         super().__init__()
         self.logdir = logdir
+        self.trial_id = trial_id or os.path.basename(os.path.normpath(logdir))
         self.config = {
             key: value if isinstance(value, (bool, int, float, str)) else str(value)
             for key, value in config.items()
@@ -39,5 +47,5 @@ class Hyperparameters(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         writer = summary.writer(self.logdir)
         with writer.as_default():
-            hparams_api.hparams(self.config)
+            hparams_api.hparams(self.config, trial_id=self.trial_id)
         writer.flush()

@@ -4,11 +4,16 @@
     evaluate --checkpoint=runs/x/checkpoints/ckpt-0002000.weights.h5 --num_samples=10000
     evaluate --checkpoint=generator.keras --dataset=cifar10 --inception_path=/models/inception --json=scores.json
     evaluate --reference --dataset=mnist5k                             # the real-data floor
+    evaluate --checkpoint=runs/x --manifold_metrics                    # + precision/recall, density/coverage
+    evaluate --checkpoint=runs/x --parzen                              # + Parzen log-likelihood of held-out images
 
 A run directory or a `ckpt-*.weights.h5` file is rebuilt from the run's
 `config.json` (as `train` wrote it); a `.keras` generator is loaded as is. The
 scores are named after the feature extractor: FID, IS and KID only with the
 reference Inception network (--inception_path or $KERAS_EDGAN_INCEPTION).
+--manifold_metrics adds improved precision and recall (Kynkäänniemi et al. 2019,
+k=3) and density and coverage (Naeem et al. 2020, k=5) on the same features,
+named after the extractor (precision-inception, ...).
 
 --reference scores held-out real images instead of a generator, against real
 statistics of other images of the dataset: the floor of each distance (EDGAN's
@@ -16,6 +21,16 @@ Table 6, "Real Datasets"). The held-out images are another split (--held_out_spl
 default test, else validation); mnist5k, a single split, holds out the last 100
 digits of each class (1,000, the MNIST classifier's test digits), and its real
 statistics come from the other 4,000.
+
+--parzen adds the Parzen-window log-likelihood of held-out real images (the
+images --reference scores, or --held_out_split) under Gaussian kernels centred
+on the --num_samples generated images (Goodfellow et al. 2014, Table 1), pixels
+scaled to [0, 1]: σ is the best of logspace(-1, 0, 10) on the first
+min(1,000, half) held-out images (validation), the log-likelihood in nats per
+image and its standard error over the others (test). With --reference the
+kernel centres are --real_samples real images instead, disjoint from the
+held-out ones: the real-data value with that many centres. mnist5k's held-out
+digits are part of the single split a GAN trains on.
 """
 
 # First: without TensorFlow, the command exits here naming the extra to install.
@@ -43,9 +58,9 @@ flags.DEFINE_string("checkpoint", None, "A generator .keras file, a train run di
                     "(its newest checkpoint) or a ckpt-*.weights.h5 file of a run.")
 flags.DEFINE_boolean("reference", False, "Score held-out real images instead of a generator: "
                      "the real-data floor of each metric. Needs --dataset; no --checkpoint.")
-flags.DEFINE_string("held_out_split", None, "With --reference: the split of the held-out images "
-                    "(default: test, else validation; mnist5k: the last 100 digits of each "
-                    "class, the real statistics using the other 4,000).")
+flags.DEFINE_string("held_out_split", None, "With --reference or --parzen: the split of the "
+                    "held-out images (default: test, else validation; mnist5k: the last 100 "
+                    "digits of each class, the real statistics using the other 4,000).")
 flags.DEFINE_integer("image_size", help="With --reference: the side the real images are scored "
                      "at (default: the dataset's); pass the generators' (32 for the paper's "
                      "STL-10).", **_SHARED)
@@ -70,12 +85,18 @@ flags.DEFINE_float("noise_stddev", help="Standard deviation of z (default: the r
                    "else 1).", **_SHARED)
 flags.DEFINE_integer("batch_size", help="Images per generator and extractor call "
                      "(default 100).", **_SHARED)
-flags.DEFINE_integer("seed", help="Seed of the generated samples (with --reference: of the "
-                     "held-out images' order) (default 0).", **_SHARED)
+flags.DEFINE_integer("seed", help="Seed of the generated samples and (with --reference or "
+                     "--parzen) of the held-out images' order (default 0).", **_SHARED)
+flags.DEFINE_boolean("manifold_metrics", False, "Also score improved precision and recall "
+                     "(k=3) and density and coverage (k=5) on the extractor's features.")
+flags.DEFINE_boolean("parzen", False, "Also report the Parzen-window log-likelihood of "
+                     "held-out real images under the generated ones (with --reference: under "
+                     "--real_samples other real images), in nats/image with pixels in [0,1]; "
+                     "σ chosen on part of the held-out images (Goodfellow et al. 2014).")
 flags.DEFINE_string("json", None, "Also write the scores to this JSON file.")
 
 _COMMON = ("dataset", "split", "data_dir", "num_samples", "real_samples", "extractor",
-           "inception_path", "cache_dir", "batch_size", "seed")
+           "inception_path", "cache_dir", "batch_size", "seed", "manifold_metrics", "parzen")
 _GENERATOR_ONLY = ("checkpoint", "noise_stddev")
 _REFERENCE_ONLY = ("held_out_split", "image_size")
 
@@ -99,13 +120,17 @@ def main(argv):
                 "Nothing to score: pass --checkpoint=PATH (a generator) or --reference "
                 "--dataset=NAME (held-out real images, the real-data floor)."
             )
-        given = [f"--{name}" for name in _REFERENCE_ONLY if FLAGS[name].value is not None]
+        # --parzen scores held-out real images too, from --held_out_split.
+        allowed = ("held_out_split",) if FLAGS.parzen else ()
+        given = [f"--{name}" for name in _REFERENCE_ONLY
+                 if FLAGS[name].value is not None and name not in allowed]
         if given:
             raise app.UsageError(
-                f"{' and '.join(given)} applies only with --reference (held-out real images); "
-                f"a generator is scored at its own image size on --split. Drop it."
+                f"{' and '.join(given)} applies only with --reference (held-out real images; "
+                f"--held_out_split also with --parzen); a generator is scored at its own image "
+                f"size on --split. Drop it."
             )
-        names, function = _COMMON + _GENERATOR_ONLY, evaluate
+        names, function = _COMMON + _GENERATOR_ONLY + allowed, evaluate
     options = {name: FLAGS[name].value for name in names if FLAGS[name].value is not None}
     try:
         table, _ = function(**options, json_path=FLAGS.json)
@@ -116,12 +141,19 @@ def main(argv):
 
 def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10_000,
              real_samples=None, extractor="auto", inception_path=None, cache_dir=None,
-             noise_stddev=None, batch_size=100, seed=0, json_path=None):
+             noise_stddev=None, batch_size=100, seed=0, manifold_metrics=False, parzen=False,
+             held_out_split=None, json_path=None):
     """Scores the generator of `checkpoint` (see `load_generator`).
+
+    With `parzen`, also the Parzen-window log-likelihood of held-out real
+    images (`held_out_images(dataset, split, held_out_split)`) under
+    `num_samples` generated images (`evaluation.parzen_evaluation`).
 
     Returns `(table, record)`: the text table `evaluate` prints and the record
     it writes to `json_path` if given: checkpoint, step, dataset, split,
-    extractor, extractor_weights (the Inception module's digest), real_samples, generated_samples and {metric name: value} scores.
+    extractor, extractor_weights (the Inception module's digest), real_samples,
+    generated_samples, {metric name: value} scores and, with `parzen`, parzen
+    (`ParzenEvaluation.record()`).
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     generator, latent_dim, config, step, source = load_generator(checkpoint)
@@ -133,7 +165,11 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     meta = pipelines.info(dataset)
     evaluation.check_image_dataset(meta.name)
     split = split or meta.train_split
+    if held_out_split is not None and not parzen:
+        raise ValueError("held_out_split applies to a generator only with parzen=True.")
+    held_out = evaluation.held_out_images(meta.name, split, held_out_split)[1] if parzen else None
     noise_stddev = noise_stddev or (config or {}).get("noise_stddev", 1.0)
+    noise_distribution = (config or {}).get("noise_distribution", "normal")
     real_samples = real_samples or min(num_samples, meta.splits.get(split, num_samples))
     feature_extractor = evaluation.get_extractor(extractor, meta.name, inception_path, cache_dir)
     image_size = int(generator(keras.ops.zeros((1, latent_dim)), training=False).shape[1])
@@ -144,7 +180,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     report = evaluation.evaluate_generator(
         generator, latent_dim, feature_extractor, real, num_samples,
         noise_stddev=noise_stddev, batch_size=batch_size, seed=seed,
-        noise_distribution=(config or {}).get("noise_distribution", "normal"),
+        noise_distribution=noise_distribution, manifold_metrics=manifold_metrics,
     )
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,
@@ -152,12 +188,33 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
         "real_samples": report.real_samples,
         "generated_samples": report.generated_samples, "scores": report.scores,
     }
+    step_text = "" if step is None else f" (step {step})"
+    lines = [f"checkpoint: {source}{step_text}", f"dataset: {meta.name} ({split})", report.table()]
+    if parzen:
+        centres = evaluation.generated_batches(
+            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
+        )
+        _add_parzen(record, lines, centres, num_samples, "generated images", meta.name, held_out,
+                    image_size, data_dir, batch_size, seed)
+    _write_json(record, json_path)
+    return "\n".join(lines), record
+
+
+def _add_parzen(record, lines, centre_batches, num_centres, centre_images, dataset, held_out,
+                image_size, data_dir, batch_size, seed):
+    """Adds `evaluation.parzen_evaluation` to the record and the table's lines."""
+    result = evaluation.parzen_evaluation(
+        centre_batches, num_centres, centre_images, dataset, held_out, image_size,
+        data_dir=data_dir, batch_size=batch_size, seed=seed,
+    )
+    record["parzen"] = result.record()
+    lines.append(result.table())
+
+
+def _write_json(record, json_path):
     if json_path:
         with open(json_path, "w") as f:
             json.dump(record, f, indent=2)
-    step_text = "" if step is None else f" (step {step})"
-    table = f"checkpoint: {source}{step_text}\ndataset: {meta.name} ({split})\n{report.table()}"
-    return table, record
 
 
 def _check_counts(**counts):
@@ -177,7 +234,7 @@ def _check_counts(**counts):
 def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
                        num_samples=10_000, real_samples=None, extractor="auto",
                        inception_path=None, cache_dir=None, image_size=None, batch_size=100,
-                       seed=0, json_path=None):
+                       seed=0, manifold_metrics=False, parzen=False, json_path=None):
     """Scores held-out real images of `dataset` as `evaluate` scores a generator.
 
     The real statistics come from `split` and the held-out images from images
@@ -188,7 +245,9 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
     Returns `(table, record)`: the text table `evaluate --reference` prints and
     the record it writes to `json_path` if given: reference, dataset, split,
     held_out_split, real_images, held_out_images (which images, in words),
-    extractor, real_samples, held_out_samples and {metric name: value} scores.
+    extractor, real_samples, held_out_samples, {metric name: value} scores and,
+    with `parzen`, parzen: the Parzen-window log-likelihood of all the held-out
+    images under `real_samples` real images (`evaluation.parzen_evaluation`).
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     meta = pipelines.info(dataset)
@@ -212,7 +271,8 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         seed=seed, part=held_out.part,
     )
     report = evaluation.evaluate_images(
-        batches, feature_extractor, real, held_out_samples, samples_name="held-out"
+        batches, feature_extractor, real, held_out_samples, samples_name="held-out",
+        manifold_metrics=manifold_metrics,
     )
     record = {
         "reference": "held-out real images (real-data floor)", "dataset": meta.name,
@@ -222,9 +282,6 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         "extractor_weights": report.extractor_weights, "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
         "scores": report.scores,
     }
-    if json_path:
-        with open(json_path, "w") as f:
-            json.dump(record, f, indent=2)
     lines = [
         "reference: held-out real images scored against the real statistics (the real-data floor)",
         f"dataset: {meta.name} ({image_size}x{image_size})",
@@ -232,6 +289,15 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         f"held-out: {_counted(held_out, report.generated_samples)}",
         report.table(),
     ]
+    if parzen:
+        centres = evaluation.real_batches(
+            meta.name, image_size, split=real_images.split, data_dir=data_dir,
+            batch_size=batch_size, seed=seed, part=real_images.part,
+        )
+        _add_parzen(record, lines, centres, real_samples,
+                    f"real images ({meta.name} {real_images.description})", meta.name, held_out,
+                    image_size, data_dir, batch_size, seed)
+    _write_json(record, json_path)
     return "\n".join(lines), record
 
 

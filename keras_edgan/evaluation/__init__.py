@@ -16,6 +16,13 @@ way, give the real-data floor of each distance:
 >>> real = evaluation.real_statistics(extractor, "mnist5k", real_images.size, 28, part=real_images.part)
 >>> batches = evaluation.real_batches("mnist5k", 28, part=held_out.part)
 >>> floor = evaluation.evaluate_images(batches, extractor, real, held_out.size, samples_name="held-out")
+
+The Parzen-window log-likelihood of held-out images under generated ones
+(Goodfellow et al. 2014; pixels in [0, 1]):
+
+>>> parzen = evaluation.parzen_evaluation(
+...     evaluation.generated_batches(gan.generator, gan.latent_dim, 10_000), 10_000,
+...     "generated images", "mnist5k", held_out, image_size=28)
 """
 
 from keras_edgan.evaluation.activations import generated_batches, real_batches, stream_activations
@@ -33,12 +40,23 @@ from keras_edgan.evaluation.mnist import (
     mnist_classifier_extractor,
     mnist_held_out_split,
 )
+from keras_edgan.evaluation.parzen import (
+    ParzenEvaluation,
+    parzen_evaluation,
+    parzen_scores,
+)
 from keras_edgan.evaluation.real_statistics import (
     RealStatistics,
     check_image_dataset,
     real_statistics,
 )
-from keras_edgan.evaluation.report import Report, evaluate_generator, evaluate_images, metric_names
+from keras_edgan.evaluation.report import (
+    MANIFOLD_METRICS,
+    Report,
+    evaluate_generator,
+    evaluate_images,
+    metric_names,
+)
 
 __all__ = [
     "CACHE_ENV",
@@ -48,6 +66,8 @@ __all__ = [
     "InceptionExtractor",
     "InceptionNotFoundError",
     "KerasExtractor",
+    "MANIFOLD_METRICS",
+    "ParzenEvaluation",
     "RealImages",
     "RealStatistics",
     "Report",
@@ -62,6 +82,8 @@ __all__ = [
     "mnist_classifier",
     "mnist_classifier_extractor",
     "mnist_held_out_split",
+    "parzen_evaluation",
+    "parzen_scores",
     "real_batches",
     "real_statistics",
     "stream_activations",

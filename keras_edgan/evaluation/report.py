@@ -7,19 +7,33 @@ from keras_edgan import metrics
 from keras_edgan.evaluation.activations import generated_batches, stream_activations
 
 
-def metric_names(extractor):
+MANIFOLD_METRICS = ("precision", "recall", "density", "coverage")
+"""The k-nearest-neighbour scores `manifold_metrics=True` adds: improved precision
+and recall (Kynkäänniemi et al. 2019, k=3) and density and coverage (Naeem et al.
+2020, k=5), on the same features as the Fréchet distance."""
+
+
+def metric_names(extractor, manifold_metrics=False):
     """The names of the Fréchet distance, classifier score and kernel distance
     computed with `extractor`: FID, IS, KID only for the reference Inception
-    network, else FD-name, CS-name, KD-name.
+    network, else FD-name, CS-name, KD-name. With `manifold_metrics`, then
+    precision-name, recall-name, density-name and coverage-name, named after
+    every extractor, Inception included (their papers used VGG-16 features).
 
     Example:
 
     >>> metric_names(mnist_classifier_extractor())
     ('FD-mnist-classifier', 'CS-mnist-classifier', 'KD-mnist-classifier')
+    >>> metric_names(inception_extractor, manifold_metrics=True)[3:]
+    ('precision-inception', 'recall-inception', 'density-inception', 'coverage-inception')
     """
     if extractor.is_reference:
-        return ("FID", "IS", "KID")
-    return tuple(f"{prefix}-{extractor.name}" for prefix in ("FD", "CS", "KD"))
+        names = ("FID", "IS", "KID")
+    else:
+        names = tuple(f"{prefix}-{extractor.name}" for prefix in ("FD", "CS", "KD"))
+    if manifold_metrics:
+        names += tuple(f"{metric}-{extractor.name}" for metric in MANIFOLD_METRICS)
+    return names
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,7 +43,8 @@ class Report:
     Attributes:
         scores: {metric name: value}, e.g. {"FID": 31.2, "IS": 6.1, "KID": 0.02}.
         extractor: the extractor's name.
-        real_samples: real images behind the Fréchet and kernel distances.
+        real_samples: real images behind the Fréchet and kernel distances (and
+            the manifold metrics).
         generated_samples: scored images behind every score.
         samples_name: what the scored images are, the table's column:
             "generated", or "held-out" for real images (`evaluate_images`).
@@ -60,7 +75,7 @@ class Report:
 
 def evaluate_generator(
     generator, latent_dim, extractor, real, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
-    noise_distribution="normal",
+    noise_distribution="normal", manifold_metrics=False,
 ):
     """Scores `num_samples` images of `generator` against `real` statistics.
 
@@ -80,6 +95,8 @@ def evaluate_generator(
         noise_distribution: "normal" or "uniform" (U[−1, 1]), the GAN's.
         batch_size: images per generator and extractor call.
         seed: seed of the noise; the same seed gives the same samples.
+        manifold_metrics: also score precision, recall, density and coverage
+            (`MANIFOLD_METRICS`) against `real.features`.
 
     Returns:
         A `Report`.
@@ -87,10 +104,11 @@ def evaluate_generator(
     batches = generated_batches(
         generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
     )
-    return evaluate_images(batches, extractor, real, num_samples)
+    return evaluate_images(batches, extractor, real, num_samples, manifold_metrics=manifold_metrics)
 
 
-def evaluate_images(batches, extractor, real, num_samples, samples_name="generated"):
+def evaluate_images(batches, extractor, real, num_samples, samples_name="generated",
+                    manifold_metrics=False):
     """Scores the first `num_samples` images of `batches` against `real` statistics.
 
     Example (the real-data floor, see `held_out_images`):
@@ -104,16 +122,24 @@ def evaluate_images(batches, extractor, real, num_samples, samples_name="generat
         real: `RealStatistics` of the real images.
         num_samples: images to score.
         samples_name: what the images are, for the report's table.
+        manifold_metrics: also score precision, recall, density and coverage
+            (`MANIFOLD_METRICS`) against `real.features`.
 
     Returns:
         A `Report`.
     """
     features, logits = stream_activations(extractor, batches, num_samples)
     mean, covariance = metrics.moments(features)
-    frechet, score, kernel = metric_names(extractor)
+    frechet, score, kernel, *manifold = metric_names(extractor, manifold_metrics)
     scores = {
         frechet: metrics.frechet_distance_from_moments(*real.moments, mean, covariance),
         score: metrics.classifier_score(logits),
         kernel: metrics.kernel_distance(real.features, features),
     }
+    if manifold_metrics:
+        values = {
+            **metrics.precision_recall(real.features, features),
+            **metrics.density_coverage(real.features, features),
+        }
+        scores.update((name, values[key]) for name, key in zip(manifold, MANIFOLD_METRICS))
     return Report(scores, extractor.name, real.count, num_samples, samples_name, extractor.weights)

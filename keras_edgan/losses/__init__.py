@@ -1,6 +1,7 @@
 """Losses and penalties: pure functions of tensors, each naming its paper and equation."""
 
 from keras_edgan.losses.adaptive_gradient_clipping import adaptive_gradient_clipping
+from keras_edgan.losses.c_transform import c_transform
 from keras_edgan.losses.conditional_entropy_distance import (
     conditional_entropy_distance,
     discrete_conditional_entropy_distance,
@@ -9,7 +10,10 @@ from keras_edgan.losses.entropy import entropy
 from keras_edgan.losses.f_gan import F_DIVERGENCES, f_gan_discriminator_loss, f_gan_generator_loss
 from keras_edgan.losses.feature_matching import feature_matching_loss
 from keras_edgan.losses.gan_qp import gan_qp_discriminator_loss, gan_qp_generator_loss
-from keras_edgan.losses.gradient_normalization import gradient_normalized_scores
+from keras_edgan.losses.gradient_normalization import (
+    gradient_normalized_scores,
+    piecewise_gradient_normalized_scores,
+)
 from keras_edgan.losses.gradient_penalty import gradient_penalty
 from keras_edgan.losses.hinge import hinge_discriminator_loss, hinge_generator_loss
 from keras_edgan.losses.historical_averaging import historical_averaging_penalty
@@ -46,6 +50,7 @@ from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_grad
 
 __all__ = [
     "adaptive_gradient_clipping",
+    "c_transform",
     "conditional_entropy_distance",
     "discrete_conditional_entropy_distance",
     "donsker_varadhan_bound",
@@ -69,6 +74,7 @@ __all__ = [
     "minimax_generator_loss",
     "moving_average_update",
     "non_saturating_generator_loss",
+    "piecewise_gradient_normalized_scores",
     "random_interpolates",
     "relativistic_average_discriminator_loss",
     "relativistic_average_generator_loss",

@@ -2,12 +2,14 @@
 
 from keras_edgan.models import registry
 from keras_edgan.models.bi_penalty import BiPenaltyGAN
+from keras_edgan.models.c_transform_wgan import CTransformWGAN
 from keras_edgan.models.edgan import EDGAN
 from keras_edgan.models.fgan import FGAN
 from keras_edgan.models.gan import GAN
 from keras_edgan.models.gan_0gp import GAN0GP
 from keras_edgan.models.gan_qp import GANQP
 from keras_edgan.models.gn_gan import GNGAN
+from keras_edgan.models.gran_gan import GraNGAN
 from keras_edgan.models.hinge import HingeGAN
 from keras_edgan.models.js_penalty import JSPenaltyGAN
 from keras_edgan.models.logistic import LogisticDiscriminatorLoss
@@ -24,7 +26,8 @@ from keras_edgan.models.wgan_div import WGANDiv
 from keras_edgan.models.wgan_gp import WGANGP
 
 __all__ = [
-    "BiPenaltyGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN", "HingeGAN",
+    "BiPenaltyGAN", "CTransformWGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN",
+    "GraNGAN", "HingeGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
     "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP",
     "mine_statistics_network", "registry",

@@ -38,6 +38,10 @@ class GNGAN(GAN):
         gradients = backend.input_gradient(
             lambda x: critic(x, training=True), samples, critic.variables
         )
+        return self.normalize(scores, gradients)
+
+    def normalize(self, scores, gradients):
+        """The normalized critic from its scores f(x) and input gradients ∇ₓf(x)."""
         return gradient_normalized_scores(scores, gradients)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
