@@ -198,7 +198,7 @@ def test_tensorflow_subpackages_still_load_on_access():
     assert child.returncode == 0, child.stderr
 
 
-@pytest.mark.parametrize("command", ["train", "evaluate"])
+@pytest.mark.parametrize("command", ["train", "evaluate", "generate"])
 def test_the_commands_without_tensorflow_name_the_extra_to_install(command):
     child = run_child(HIDE_TENSORFLOW + f"import keras_edgan.cli.{command}\n", "jax")
     assert child.returncode == 1

@@ -37,7 +37,6 @@ digits are part of the single split a GAN trains on.
 from keras_edgan.cli import needs_tensorflow  # noqa: F401, I001
 
 import json
-import os
 
 import keras
 from absl import app, flags
@@ -45,9 +44,7 @@ from absl import app, flags
 import pipelines
 # Importing keras_edgan registers its layers, so .keras generators load.
 from keras_edgan import evaluation
-from keras_edgan.callbacks.checkpoint import checkpoints
-from keras_edgan.cli import config as config_lib
-from keras_edgan.cli.build import build_gan
+from keras_edgan.cli.saved_generator import load_generator
 
 FLAGS = flags.FLAGS
 # `train` defines flags of these names too, and one process (a test session, a
@@ -305,48 +302,6 @@ def _counted(images, count):
     """`images` described with how many of them were used."""
     total = "" if images.size is None else f" of {images.size}"
     return f"{images.description} ({count}{total} images)"
-
-
-def load_generator(checkpoint):
-    """Returns `(generator, latent_dim, config or None, step or None, source path)`.
-
-    `checkpoint` is a `.keras` generator (with the run's config.json beside it
-    if any), a `ckpt-*.weights.h5` file in `RUN/checkpoints/`, or a run
-    directory (its newest checkpoint, else its generator.keras).
-    """
-    if os.path.isdir(checkpoint):
-        found = checkpoints(os.path.join(checkpoint, "checkpoints"))
-        fallback = os.path.join(checkpoint, "generator.keras")
-        if not found and not os.path.isfile(fallback):
-            raise FileNotFoundError(
-                f"The run directory {checkpoint} has no checkpoints/ckpt-*.weights.h5 and no "
-                f"generator.keras. Pass a directory written by `train`, or one of those files."
-            )
-        checkpoint = found[-1] if found else fallback
-    if not os.path.isfile(checkpoint):
-        raise FileNotFoundError(f"No checkpoint {checkpoint}: the file does not exist.")
-    if checkpoint.endswith(".keras"):
-        generator = keras.saving.load_model(checkpoint, compile=False)
-        config_path = os.path.join(os.path.dirname(checkpoint), "config.json")
-        config = config_lib.load(config_path) if os.path.isfile(config_path) else None
-        return generator, generator.inputs[0].shape[-1], config, None, checkpoint
-    if checkpoint.endswith(".weights.h5"):
-        run = os.path.dirname(os.path.dirname(os.path.abspath(checkpoint)))
-        config_path = os.path.join(run, "config.json")
-        if not os.path.isfile(config_path):
-            raise FileNotFoundError(
-                f"Rebuilding {checkpoint} needs its run's config.json, expected at "
-                f"{config_path} (train writes RUN/config.json and RUN/checkpoints/ckpt-*). "
-                f"Pass the run directory or a generator .keras file instead."
-            )
-        config = config_lib.load(config_path)
-        gan, _ = build_gan(config)
-        gan.load_weights(checkpoint)
-        return gan.generator, gan.latent_dim, config, gan.generator_step, checkpoint
-    raise ValueError(
-        f"Cannot read {checkpoint}: expected a generator .keras file, a "
-        f"ckpt-*.weights.h5 checkpoint or a train run directory."
-    )
 
 
 def run():
