@@ -15,6 +15,14 @@ reference Inception network (--inception_path or $KERAS_EDGAN_INCEPTION).
 k=3) and density and coverage (Naeem et al. 2020, k=5) on the same features,
 named after the extractor (precision-inception, ...).
 
+--fid_resize chooses how the reference Inception network's input reaches
+299x299 (keras_edgan.evaluation.resize): tf2_bilinear (the default, TF-GAN's
+examples), tf1_bilinear (TF1's resize_bilinear, the original TTUR/improved-GAN
+code) or pil_bicubic (clean-fid: uint8 pixels, PIL bicubic per channel). Any
+but the default is part of every score's name (FID[pil_bicubic], IS[...],
+KID[...]) and of the real statistics' cache key; the JSON records "resize".
+Other extractors refuse the flag.
+
 --reference scores held-out real images instead of a generator, against real
 statistics of other images of the dataset: the floor of each distance (EDGAN's
 Table 6, "Real Datasets"). The held-out images are another split (--held_out_split,
@@ -76,6 +84,12 @@ flags.DEFINE_string("extractor", help="Feature extractor: auto (the default), in
 flags.DEFINE_string("inception_path", help="Directory of the reference Inception network "
                     "(TF-Hub module tensorflow/tfgan/eval/inception/1); default "
                     f"${evaluation.INCEPTION_ENV}.", **_SHARED)
+flags.DEFINE_string("fid_resize", help="How images reach the reference Inception network's "
+                    f"299x299 input: {', '.join(evaluation.RESIZE_DEFINITIONS)} (default "
+                    f"{evaluation.DEFAULT_RESIZE}, TF-GAN's; tf1_bilinear: TTUR's; pil_bicubic: "
+                    "clean-fid's). Not the default: part of the metric names, e.g. "
+                    "FID[pil_bicubic], and of the real statistics' cache key. Only with the "
+                    "Inception extractor.", **_SHARED)
 flags.DEFINE_string("cache_dir", None, "Cache of real statistics and classifiers; default "
                     f"${evaluation.CACHE_ENV} or ~/.cache/keras_edgan.")
 flags.DEFINE_float("noise_stddev", help="Standard deviation of z (default: the run's, "
@@ -93,7 +107,8 @@ flags.DEFINE_boolean("parzen", False, "Also report the Parzen-window log-likelih
 flags.DEFINE_string("json", None, "Also write the scores to this JSON file.")
 
 _COMMON = ("dataset", "split", "data_dir", "num_samples", "real_samples", "extractor",
-           "inception_path", "cache_dir", "batch_size", "seed", "manifold_metrics", "parzen")
+           "inception_path", "cache_dir", "batch_size", "seed", "manifold_metrics", "parzen",
+           "fid_resize")
 _GENERATOR_ONLY = ("checkpoint", "noise_stddev")
 _REFERENCE_ONLY = ("held_out_split", "image_size")
 
@@ -139,7 +154,7 @@ def main(argv):
 def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10_000,
              real_samples=None, extractor="auto", inception_path=None, cache_dir=None,
              noise_stddev=None, batch_size=100, seed=0, manifold_metrics=False, parzen=False,
-             held_out_split=None, json_path=None):
+             held_out_split=None, json_path=None, fid_resize=None):
     """Scores the generator of `checkpoint` (see `load_generator`).
 
     With `parzen`, also the Parzen-window log-likelihood of held-out real
@@ -148,9 +163,10 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
 
     Returns `(table, record)`: the text table `evaluate` prints and the record
     it writes to `json_path` if given: checkpoint, step, dataset, split,
-    extractor, extractor_weights (the Inception module's digest), real_samples,
-    generated_samples, {metric name: value} scores and, with `parzen`, parzen
-    (`ParzenEvaluation.record()`).
+    extractor, extractor_weights (the Inception module's digest), resize (the
+    Inception network's FID resize definition, `fid_resize` or its default;
+    None for other extractors), real_samples, generated_samples, {metric name:
+    value} scores and, with `parzen`, parzen (`ParzenEvaluation.record()`).
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     generator, latent_dim, config, step, source = load_generator(checkpoint)
@@ -168,7 +184,9 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     noise_stddev = noise_stddev or (config or {}).get("noise_stddev", 1.0)
     noise_distribution = (config or {}).get("noise_distribution", "normal")
     real_samples = real_samples or min(num_samples, meta.splits.get(split, num_samples))
-    feature_extractor = evaluation.get_extractor(extractor, meta.name, inception_path, cache_dir)
+    feature_extractor = evaluation.get_extractor(
+        extractor, meta.name, inception_path, cache_dir, fid_resize
+    )
     image_size = int(generator(keras.ops.zeros((1, latent_dim)), training=False).shape[1])
     real = evaluation.real_statistics(
         feature_extractor, meta.name, real_samples, image_size, split=split, data_dir=data_dir,
@@ -182,7 +200,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,
         "extractor": report.extractor, "extractor_weights": report.extractor_weights,
-        "real_samples": report.real_samples,
+        "resize": report.resize, "real_samples": report.real_samples,
         "generated_samples": report.generated_samples, "scores": report.scores,
     }
     step_text = "" if step is None else f" (step {step})"
@@ -231,7 +249,8 @@ def _check_counts(**counts):
 def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
                        num_samples=10_000, real_samples=None, extractor="auto",
                        inception_path=None, cache_dir=None, image_size=None, batch_size=100,
-                       seed=0, manifold_metrics=False, parzen=False, json_path=None):
+                       seed=0, manifold_metrics=False, parzen=False, json_path=None,
+                       fid_resize=None):
     """Scores held-out real images of `dataset` as `evaluate` scores a generator.
 
     The real statistics come from `split` and the held-out images from images
@@ -242,9 +261,10 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
     Returns `(table, record)`: the text table `evaluate --reference` prints and
     the record it writes to `json_path` if given: reference, dataset, split,
     held_out_split, real_images, held_out_images (which images, in words),
-    extractor, real_samples, held_out_samples, {metric name: value} scores and,
-    with `parzen`, parzen: the Parzen-window log-likelihood of all the held-out
-    images under `real_samples` real images (`evaluation.parzen_evaluation`).
+    extractor, extractor_weights, resize (as in `evaluate`), real_samples,
+    held_out_samples, {metric name: value} scores and, with `parzen`, parzen:
+    the Parzen-window log-likelihood of all the held-out images under
+    `real_samples` real images (`evaluation.parzen_evaluation`).
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     meta = pipelines.info(dataset)
@@ -258,7 +278,9 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         )
     held_out_samples = min(num_samples, held_out.size or num_samples)
     image_size = image_size or meta.default_size
-    feature_extractor = evaluation.get_extractor(extractor, meta.name, inception_path, cache_dir)
+    feature_extractor = evaluation.get_extractor(
+        extractor, meta.name, inception_path, cache_dir, fid_resize
+    )
     real = evaluation.real_statistics(
         feature_extractor, meta.name, real_samples, image_size, split=real_images.split,
         data_dir=data_dir, cache_dir=cache_dir, batch_size=batch_size, part=real_images.part,
@@ -276,7 +298,8 @@ def evaluate_reference(dataset, split=None, held_out_split=None, data_dir=None,
         "split": real_images.split, "held_out_split": held_out.split,
         "real_images": real_images.description, "held_out_images": held_out.description,
         "image_size": image_size, "extractor": report.extractor,
-        "extractor_weights": report.extractor_weights, "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
+        "extractor_weights": report.extractor_weights, "resize": report.resize,
+        "real_samples": report.real_samples, "held_out_samples": report.generated_samples,
         "scores": report.scores,
     }
     lines = [

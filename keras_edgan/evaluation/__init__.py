@@ -1,5 +1,7 @@
 """Evaluating generators: feature extractors, streamed activations, cached real
-statistics and named scores (FID, IS, KID with the reference Inception network).
+statistics and named scores (FID, IS, KID with the reference Inception network;
+FID[tf1_bilinear], FID[pil_bicubic], ... with another of its resize definitions,
+see `keras_edgan.evaluation.resize`).
 
 Example:
 
@@ -57,9 +59,11 @@ from keras_edgan.evaluation.report import (
     evaluate_images,
     metric_names,
 )
+from keras_edgan.evaluation.resize import DEFAULT_RESIZE, RESIZE_DEFINITIONS, resize_images
 
 __all__ = [
     "CACHE_ENV",
+    "DEFAULT_RESIZE",
     "EXTRACTORS",
     "FeatureExtractor",
     "INCEPTION_ENV",
@@ -68,6 +72,7 @@ __all__ = [
     "KerasExtractor",
     "MANIFOLD_METRICS",
     "ParzenEvaluation",
+    "RESIZE_DEFINITIONS",
     "RealImages",
     "RealStatistics",
     "Report",
@@ -86,5 +91,6 @@ __all__ = [
     "parzen_scores",
     "real_batches",
     "real_statistics",
+    "resize_images",
     "stream_activations",
 ]

@@ -14,6 +14,11 @@ class FeatureExtractor(abc.ABC):
     FID, IS and KID; any other extractor gives "FD-name", "CS-name", "KD-name".
     `cache_id` identifies the weights in the keys of cached real statistics;
     `weights`, where not None, says which weights in reports (a file digest).
+    `resize`, where not None, names how images reach the network's input (the
+    reference Inception network's FID resize definitions, see
+    `keras_edgan.evaluation.resize`), reported with the scores; `variant`,
+    where not None, is appended in brackets to every metric name
+    ("FID[pil_bicubic]"), and must then be part of `cache_id` too.
 
     Subclasses implement `__call__(images) -> (features, logits)`, numpy float32
     arrays of shapes (n, d) and (n, classes).
@@ -22,6 +27,8 @@ class FeatureExtractor(abc.ABC):
     name = None
     is_reference = False
     weights = None
+    resize = None
+    variant = None
 
     @property
     def cache_id(self):

@@ -8,6 +8,7 @@ import tensorflow as tf
 from absl import logging
 
 from keras_edgan.evaluation.extractor import FeatureExtractor
+from keras_edgan.evaluation.resize import DEFAULT_RESIZE, check_resize, resize_images
 
 INCEPTION_ENV = "KERAS_EDGAN_INCEPTION"
 INCEPTION_SIZE = 299
@@ -43,20 +44,30 @@ class InceptionExtractor(FeatureExtractor):
     and is reported with every score, so a number says which weights made it.
     Outputs of other sizes than the reference module's are refused.
 
-    Images in [-1, 1] are resized bilinearly to 299×299, as TF-GAN's examples do,
-    and grey images are repeated over the three channels. The model runs in
-    TensorFlow whatever the Keras backend.
+    Grey images are repeated over the three channels, and images in [-1, 1]
+    are resized to 299×299 by the definition `resize`
+    (`keras_edgan.evaluation.resize`): "tf2_bilinear" (default) as TF-GAN's
+    examples do, "tf1_bilinear" as the original TTUR/improved-GAN code does,
+    "pil_bicubic" as clean-fid does. Any other than the default names the
+    scores (`variant`: FID[pil_bicubic], IS[pil_bicubic], KID[pil_bicubic]) and
+    the cache key of real statistics (`cache_id` ends in "-pil_bicubic"); the
+    default keeps the plain names and keys. The model runs in TensorFlow
+    whatever the Keras backend.
 
     Example:
 
     >>> extractor = InceptionExtractor("/models/tfgan_inception_1")  # or $KERAS_EDGAN_INCEPTION
     >>> features, logits = extractor(images)   # (n, 2048), (n, 1008)
+    >>> InceptionExtractor(resize="pil_bicubic").variant   # clean-fid's resize
+    'pil_bicubic'
 
     Args:
         path: the module's directory; default $KERAS_EDGAN_INCEPTION.
+        resize: "tf2_bilinear" (default), "tf1_bilinear" or "pil_bicubic".
 
     Raises:
         InceptionNotFoundError: no path given, or no SavedModel there.
+        ValueError: `resize` is not one of the definitions.
         ValueError: the model there does not output "pool_3" (2048 features) and
             "logits" (1008).
     """
@@ -64,7 +75,9 @@ class InceptionExtractor(FeatureExtractor):
     name = "inception"
     is_reference = True
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, resize=DEFAULT_RESIZE):
+        check_resize(resize)
+        self.resize = resize
         path = path or os.environ.get(INCEPTION_ENV)
         if not path:
             raise InceptionNotFoundError(
@@ -84,8 +97,14 @@ class InceptionExtractor(FeatureExtractor):
     @property
     def cache_id(self):
         # Keyed on the weights, not the directory: a replaced module never meets the
-        # statistics of the old one, a moved one still finds its own.
-        return f"{self.name}-{self.fingerprint[:16]}"
+        # statistics of the old one, a moved one still finds its own. The default
+        # resize adds nothing, so statistics cached before the option stay valid.
+        suffix = "" if self.variant is None else f"-{self.variant}"
+        return f"{self.name}-{self.fingerprint[:16]}{suffix}"
+
+    @property
+    def variant(self):
+        return None if self.resize == DEFAULT_RESIZE else self.resize
 
     @property
     def weights(self):
@@ -95,7 +114,7 @@ class InceptionExtractor(FeatureExtractor):
         images = tf.convert_to_tensor(images, tf.float32)
         if images.shape[-1] == 1:
             images = tf.image.grayscale_to_rgb(images)
-        images = tf.image.resize(images, (INCEPTION_SIZE, INCEPTION_SIZE), method="bilinear")
+        images = resize_images(images, INCEPTION_SIZE, self.resize)
         outputs = self._function(images)
         n = images.shape[0]
         return tuple(np.reshape(outputs[key].numpy(), (n, -1)) for key in _OUTPUTS)

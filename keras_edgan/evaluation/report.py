@@ -20,12 +20,19 @@ def metric_names(extractor, manifold_metrics=False):
     precision-name, recall-name, density-name and coverage-name, named after
     every extractor, Inception included (their papers used VGG-16 features).
 
+    An extractor's `variant` (the reference Inception network's resize
+    definition when not the default "tf2_bilinear") ends every name in
+    brackets: FID[pil_bicubic], IS[pil_bicubic], KID[pil_bicubic],
+    precision-inception[pil_bicubic], ...; the default keeps the plain names.
+
     Example:
 
     >>> metric_names(mnist_classifier_extractor())
     ('FD-mnist-classifier', 'CS-mnist-classifier', 'KD-mnist-classifier')
     >>> metric_names(inception_extractor, manifold_metrics=True)[3:]
     ('precision-inception', 'recall-inception', 'density-inception', 'coverage-inception')
+    >>> metric_names(InceptionExtractor(resize="tf1_bilinear"))
+    ('FID[tf1_bilinear]', 'IS[tf1_bilinear]', 'KID[tf1_bilinear]')
     """
     if extractor.is_reference:
         names = ("FID", "IS", "KID")
@@ -33,6 +40,8 @@ def metric_names(extractor, manifold_metrics=False):
         names = tuple(f"{prefix}-{extractor.name}" for prefix in ("FD", "CS", "KD"))
     if manifold_metrics:
         names += tuple(f"{metric}-{extractor.name}" for metric in MANIFOLD_METRICS)
+    if extractor.variant is not None:
+        names = tuple(f"{name}[{extractor.variant}]" for name in names)
     return names
 
 
@@ -50,6 +59,8 @@ class Report:
             "generated", or "held-out" for real images (`evaluate_images`).
         extractor_weights: which weights the extractor had (e.g. the Inception
             module's file digest), or None.
+        resize: how images reached the extractor's input (the Inception
+            network's FID resize definition, e.g. "tf2_bilinear"), or None.
     """
 
     scores: dict
@@ -58,17 +69,21 @@ class Report:
     generated_samples: int
     samples_name: str = "generated"
     extractor_weights: str = None
+    resize: str = None
 
     def table(self):
         """The scores as an aligned text table with their sample counts."""
         rows = [("metric", "value", "real", self.samples_name)]
         for name, value in self.scores.items():
             # The classifier score uses no real images.
-            real = "-" if name == "IS" or name.startswith("CS-") else str(self.real_samples)
+            score = name.split("[")[0] == "IS" or name.startswith("CS-")
+            real = "-" if score else str(self.real_samples)
             rows.append((name, f"{value:.6g}", real, str(self.generated_samples)))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        weights = f" (weights {self.extractor_weights})" if self.extractor_weights else ""
-        lines = [f"extractor: {self.extractor}{weights}"]
+        details = [f"{what} {value}" for what, value in
+                   (("weights", self.extractor_weights), ("resize", self.resize)) if value]
+        details = f" ({'; '.join(details)})" if details else ""
+        lines = [f"extractor: {self.extractor}{details}"]
         lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
         return "\n".join(lines)
 
@@ -142,4 +157,5 @@ def evaluate_images(batches, extractor, real, num_samples, samples_name="generat
             **metrics.density_coverage(real.features, features),
         }
         scores.update((name, values[key]) for name, key in zip(manifold, MANIFOLD_METRICS))
-    return Report(scores, extractor.name, real.count, num_samples, samples_name, extractor.weights)
+    return Report(scores, extractor.name, real.count, num_samples, samples_name, extractor.weights,
+                  extractor.resize)
