@@ -16,7 +16,8 @@ def test_the_default_run_shows_its_model_and_leaves_out_logistics_and_off_techni
         assert key not in shown, key
     # Off techniques and their own settings.
     for key in ("instance_noise", "instance_noise_steps", "replay_buffer_size",
-                "merged_update", "critic_schedule", "historical_averaging"):
+                "merged_update", "critic_schedule", "historical_averaging", "r1_weight",
+                "jacobian_clamping", "jacobian_clamping_epsilon", "jacobian_clamping_max"):
         assert key in config, key  # there, and left out
         assert key not in shown, key
     assert list(shown) == [key for key in config if key in shown]  # the config's order

@@ -1,7 +1,8 @@
 """Callbacks for GAN training: sample grids, TensorBoard scalars, progress, checkpoints,
-the divergence guard, a clean stop on signals."""
+the divergence guard, a clean stop on signals, the generator's condition number."""
 
 from keras_edgan.callbacks.checkpoint import Checkpoint, CheckpointError
+from keras_edgan.callbacks.condition_number import ConditionNumber
 from keras_edgan.callbacks.divergence_guard import DivergenceGuard, TrainingDiverged
 from keras_edgan.callbacks.gmm_scores import GMMScores
 from keras_edgan.callbacks.interruption import StopOnSignal, TrainingInterrupted
@@ -13,6 +14,7 @@ from keras_edgan.callbacks.scatter_plot import ScatterPlot, scatter_image
 __all__ = [
     "Checkpoint",
     "CheckpointError",
+    "ConditionNumber",
     "DivergenceGuard",
     "GMMScores",
     "Progress",

@@ -108,7 +108,8 @@ def check_periods(config):
     """With `steps_per_execution` > 1 the callbacks run once per execution, so every
     period they act on must end where an execution ends."""
     every = config["steps_per_execution"]
-    names = ("log_every", "sample_every", "checkpoint_every", "eval_every")
+    names = ("log_every", "sample_every", "checkpoint_every", "eval_every",
+             "condition_number_every")
     off = [f"{name}={config[name]}" for name in names if config[name] % every]
     if off:
         raise ValueError(

@@ -117,6 +117,9 @@ OPTIONS = (
     Option("sync_batch_norm", False, "data_parallel on TensorFlow: BatchNormalization with the "
            "global batch's statistics (an all-reduce per layer and step) instead of each "
            "replica's; under JAX they always are.", bool, _boolean),
+    Option("condition_number_every", 0, "Steps between logs of the generator's mean log "
+           "condition number (Odena et al. 2018; keras_edgan.callbacks.ConditionNumber, "
+           "16 fixed latent points; 0: none).", int, _nonnegative_int),
     Option("eval_every", 0, "Steps between FID/IS/KID evaluations (0: none).", int,
            _nonnegative_int),
     Option("eval_samples", 5000, "Generated samples per evaluation.", int, _positive_int),

@@ -215,6 +215,8 @@ def _train(gan, data, config, logdir, extra_callbacks, restart):
             callbacks.Progress(total_steps=period.total),
             callbacks.Scalars(logdir),
             *_pictures_and_scores(logdir, config, data),
+            *([callbacks.ConditionNumber(logdir, every_n_steps=config["condition_number_every"])]
+              if config["condition_number_every"] else []),
             *([] if taken else [callbacks.Hyperparameters(logdir, config)]),
             *extra_callbacks,
             checkpoint,  # last: everything of its step is logged before it is saved

@@ -18,6 +18,11 @@ from keras_edgan.losses.gradient_penalty import gradient_penalty
 from keras_edgan.losses.hinge import hinge_discriminator_loss, hinge_generator_loss
 from keras_edgan.losses.historical_averaging import historical_averaging_penalty
 from keras_edgan.losses.input_gradient_norm import random_interpolates, squared_input_gradient_norms
+from keras_edgan.losses.jacobian_clamping import (
+    jacobian_clamping_penalty,
+    jacobian_quotients,
+    latent_perturbation,
+)
 from keras_edgan.losses.js_divergence import js_divergence
 from keras_edgan.losses.least_squares import (
     least_squares_discriminator_loss,
@@ -46,7 +51,10 @@ from keras_edgan.losses.wasserstein import (
     wasserstein_generator_loss,
 )
 from keras_edgan.losses.wasserstein_divergence import wasserstein_divergence_penalty
-from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_gradient_penalty
+from keras_edgan.losses.zero_centered_gradient_penalty import (
+    zero_centered_gradient_penalty,
+    zero_centered_penalty,
+)
 
 __all__ = [
     "adaptive_gradient_clipping",
@@ -66,9 +74,12 @@ __all__ = [
     "hinge_discriminator_loss",
     "hinge_generator_loss",
     "historical_averaging_penalty",
+    "jacobian_clamping_penalty",
+    "jacobian_quotients",
     "js_divergence",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
+    "latent_perturbation",
     "mine_corrected_objective",
     "minimax_discriminator_loss",
     "minimax_generator_loss",
@@ -88,4 +99,5 @@ __all__ = [
     "wasserstein_divergence_penalty",
     "wasserstein_generator_loss",
     "zero_centered_gradient_penalty",
+    "zero_centered_penalty",
 ]

@@ -11,6 +11,8 @@ from keras import ops
 from keras_edgan import backend
 from keras_edgan.losses.feature_matching import feature_matching_loss
 from keras_edgan.losses.historical_averaging import historical_averaging_penalty
+from keras_edgan.losses.jacobian_clamping import jacobian_clamping_penalty, latent_perturbation
+from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_penalty
 from keras_edgan.models import mixed_precision, validation
 from keras_edgan.models.random_stream import RandomStream
 from keras_edgan.models.training_options import FIELDS, TrainingOptions
@@ -61,8 +63,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     clipping) or `generator_update` (VER's statistics network and gradient).
 
     The options of the step and its training techniques (`d_steps`, the noise,
-    instance noise, experience replay, feature matching, historical averaging, the
-    critic schedule, the merged update) are the fields of
+    instance noise, experience replay, feature matching, historical averaging, R1,
+    Jacobian Clamping, the critic schedule, the merged update) are the fields of
     `keras_edgan.models.TrainingOptions`, given as keyword arguments or as
     `options`; each model's defaults are in its `default_options`.
 
@@ -139,7 +141,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self._build_techniques()
         self.trackers = {
             name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", *self.penalty_names)
+            for name in ("d_loss", "g_loss", *self.penalty_names, *self._technique_penalties())
         }
         # A Model without call() is still trainable by fit on JAX and torch only
         # when marked built; both networks are built functional models.
@@ -174,6 +176,14 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
                             name="critic_updates")
             if options.mode == "scheduled" else None
+        )
+
+    def _technique_penalties(self):
+        """The names of the penalties the options add and log: R1's `r1` (with the
+        discriminator's loss) and Jacobian Clamping's `jacobian_clamping`."""
+        return (
+            *(("r1",) if self.options.r1_weight else ()),
+            *(("jacobian_clamping",) if self.options.jacobian_clamping else ()),
         )
 
     @property
@@ -315,15 +325,15 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         one generator update."""
         minibatches = self._split(real, labels)
         for real_minibatch, minibatch_labels in minibatches:
-            d_loss = self.discriminator_update(real_minibatch, minibatch_labels)
+            d_loss, d_penalties = self.discriminator_update(real_minibatch, minibatch_labels)
         g_loss, penalties = self.generator_update(*minibatches[-1])
         self.generator_updates.assign(self.generator_updates + 1)
-        return self._log(d_loss, g_loss, penalties)
+        return self._log(d_loss, g_loss, penalties, d_penalties)
 
     def scheduled_step(self, real, labels):
         """WGAN's critic schedule: one critic update, then the generator update,
         committed only once the critic has had its n_critic(t) updates."""
-        d_loss = self.discriminator_update(real, labels)
+        d_loss, d_penalties = self.discriminator_update(real, labels)
         critic_updates = self.critic_updates.value + 1
         needed = critic_steps(
             self.generator_updates.value, self.options.critic_schedule, self.d_steps
@@ -334,13 +344,15 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         )
         self.critic_updates.assign(ops.where(commit, 0, critic_updates))
         self.generator_updates.assign(self.generator_updates + ops.cast(commit, "int32"))
-        return self._log(d_loss, g_loss, penalties, generator_weight=ops.cast(commit, "float32"))
+        return self._log(d_loss, g_loss, penalties, d_penalties,
+                         generator_weight=ops.cast(commit, "float32"))
 
     def merged_step(self, real, labels):
         """Both updates from one gradient computation: the loss
         L_D(D(x), D(sg(G(z)))) + L_G(D(G(z))) − L_G(D(sg(G(z)))) has gradient ∇L_D for
         the discriminator and ∇L_G for the generator."""
         z = self.sample_noise(ops.shape(real)[0])
+        delta = self.latent_perturbation(z)
         seen = self.discriminator_input()
         real = seen(real)
         self._start_update(self.discriminator)
@@ -348,20 +360,25 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         critic = self.critic(labels)
 
         def loss_fn():
-            fake = seen(self._generate(z, labels))
+            fake, clamping, clamping_logs = self._generate_for_update(z, delta, labels)
+            fake = seen(fake)
             held = ops.stop_gradient(fake)
             held_logits = self._discriminate(held, labels)
             real_logits = self._discriminate(real, labels)
             d_loss = self.discriminator_loss(real_logits, held_logits, real, held, critic)
-            d_loss = d_loss + self.regularization(self.discriminator)
+            d_penalty, d_penalties = self.discriminator_penalty(real, critic)
+            d_loss = d_loss + d_penalty + self.regularization(self.discriminator)
             g_loss, penalties = self.generator_objective(real, fake, labels, critic)
-            g_loss = g_loss + self.regularization(self.generator)
+            # Jacobian Clamping's term depends on G alone: no gradient for D.
+            g_loss = g_loss + clamping + self.regularization(self.generator)
             # Same value as g_loss's objective, gradient only for D: subtracting it
             # leaves D with ∇L_D.
             held_g_loss, _ = self.generator_objective(real, held, labels, critic, held_logits)
-            return d_loss + g_loss - held_g_loss, (d_loss, (g_loss, penalties))
+            return d_loss + g_loss - held_g_loss, (
+                d_loss, d_penalties, (g_loss, {**penalties, **clamping_logs})
+            )
 
-        _, (d_loss, (g_loss, penalties)), grads = self._gradients(
+        _, (d_loss, d_penalties, (g_loss, penalties)), grads = self._gradients(
             loss_fn, self.discriminator, self.generator
         )
         count = len(self.discriminator.trainable_variables)
@@ -369,10 +386,11 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.after_discriminator_update()
         self.g_optimizer.apply(grads[count:], self.generator.trainable_variables)
         self.generator_updates.assign(self.generator_updates + 1)
-        return self._log(d_loss, g_loss, penalties)
+        return self._log(d_loss, g_loss, penalties, d_penalties)
 
     def discriminator_update(self, real, labels):
-        """One discriminator update on a real minibatch and fresh fakes; the loss."""
+        """One discriminator update on a real minibatch and fresh fakes; `(loss,
+        penalties)`, the penalties those of `discriminator_penalty`."""
         fake, fake_labels = self.discriminator_fakes(real, labels)
         seen = self.discriminator_input()
         real, fake = seen(real), seen(fake)
@@ -383,12 +401,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             real_logits = self._discriminate(real, labels)
             fake_logits = self._discriminate(fake, fake_labels)
             loss = self.discriminator_loss(real_logits, fake_logits, real, fake, critic)
-            return loss + self.regularization(self.discriminator), None
+            penalty, penalties = self.discriminator_penalty(real, critic)
+            return loss + penalty + self.regularization(self.discriminator), penalties
 
-        loss, _, grads = self._gradients(loss_fn, self.discriminator)
+        loss, penalties, grads = self._gradients(loss_fn, self.discriminator)
         self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
         self.after_discriminator_update()
-        return loss
+        return loss, penalties
 
     def after_discriminator_update(self):
         """Hook run after each discriminator update (WGAN clips the weights here)."""
@@ -404,15 +423,17 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     def generator_gradients(self, z, real, labels):
         """`(loss, penalties, gradients)` of the generator's loss on noise `z`, with
         the techniques' terms; nothing is applied."""
+        delta = self.latent_perturbation(z)
         seen = self.discriminator_input()
         real = seen(real)
         self._start_update(self.generator)
         critic = self.critic(labels)
 
         def loss_fn():
-            fake = seen(self._generate(z, labels))
-            loss, penalties = self.generator_objective(real, fake, labels, critic)
-            return loss + self.regularization(self.generator), penalties
+            fake, clamping, clamping_logs = self._generate_for_update(z, delta, labels)
+            loss, penalties = self.generator_objective(real, seen(fake), labels, critic)
+            loss = loss + clamping + self.regularization(self.generator)
+            return loss, {**penalties, **clamping_logs}
 
         return self._gradients(loss_fn, self.generator)
 
@@ -469,6 +490,43 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         adversarial term (none here; EDGAN's λρ)."""
         return 0.0, {}
 
+    def discriminator_penalty(self, real, critic):
+        """`(term, {penalty_name: value})` that the options add to every
+        discriminator loss: R1's (γ/2)·E‖∇ₓD(x)‖² on the real samples D is given
+        (`r1_weight`; `(0, {})` without it)."""
+        if not self.options.r1_weight:
+            return 0.0, {}
+        r1 = zero_centered_penalty(critic, real)
+        return 0.5 * self.options.r1_weight * r1, {"r1": r1}
+
+    def latent_perturbation(self, z):
+        """Jacobian Clamping's δ for the noise `z` of a generator update, from the
+        model's seeded stream: one random direction of norm ε per example (None
+        without Jacobian Clamping, which then draws nothing)."""
+        if not self.options.jacobian_clamping:
+            return None
+        return latent_perturbation(
+            (ops.shape(z)[0], self.latent_dim), self.options.jacobian_clamping_epsilon,
+            seed=self.seed_generator,
+        )
+
+    def _generate_for_update(self, z, delta, labels):
+        """`(G(z), term, {penalty_name: value})` of a generator update: with
+        Jacobian Clamping (`delta` not None) the generator runs once on [z; z + δ],
+        so that both halves share its batch statistics, and the term is the
+        weighted penalty on the pairs (G(z), G(z + δ)); else `(G(z), 0, {})`."""
+        if delta is None:
+            return self._generate(z, labels), 0.0, {}
+        both_labels = None if labels is None else ops.concatenate([labels, labels], axis=0)
+        fake, perturbed = ops.split(
+            self._generate(ops.concatenate([z, z + delta], axis=0), both_labels), 2, axis=0
+        )
+        options = self.options
+        penalty = jacobian_clamping_penalty(
+            fake, perturbed, delta, options.jacobian_clamping_min, options.jacobian_clamping_max
+        )
+        return fake, options.jacobian_clamping * penalty, {"jacobian_clamping": penalty}
+
     def regularization(self, network):
         """Extra loss terms of `network`'s update: historical averaging's
         w·‖θ − θ̄‖² (0 without it)."""
@@ -496,9 +554,12 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             return self.discriminator_average
         return self.generator_average
 
-    def _log(self, d_loss, g_loss, penalties, generator_weight=None):
-        """Updates the trackers; `generator_weight` 0 leaves out a discarded generator update."""
+    def _log(self, d_loss, g_loss, penalties, d_penalties=None, generator_weight=None):
+        """Updates the trackers; `generator_weight` 0 leaves out a discarded generator
+        update (the discriminator's loss and `d_penalties` are always kept)."""
         self.trackers["d_loss"].update_state(d_loss)
+        for name, value in (d_penalties or {}).items():
+            self.trackers[name].update_state(value)
         self.trackers["g_loss"].update_state(g_loss, sample_weight=generator_weight)
         for name, value in penalties.items():
             self.trackers[name].update_state(value, sample_weight=generator_weight)

@@ -51,6 +51,33 @@ class TrainingOptions:
         historical_averaging: weight w of Salimans et al.'s historical averaging
             (§3.3): each network's loss gets w·‖θ − (1/t)Σᵢθᵢ‖², the mean over the
             weights it had at the start of each of its updates. 0 disables it.
+        r1_weight: γ of R1 (Mescheder, Geiger and Nowozin 2018), (γ/2)·E‖∇ₓD(x)‖² on
+            the real minibatch, added to the discriminator's loss of any objective.
+            It is the zero-centred penalty on real data of the GAN survey's
+            energy-model view ("以0为中心的梯度惩罚", there with λ = γ/2;
+            `keras_edgan.losses.zero_centered_penalty`). The gradient is that of D's
+            logit at the samples D is given (with instance noise, the noisy ones);
+            it is per sample only for a discriminator without BatchNormalization.
+            Logged as `r1`, E‖∇ₓD(x)‖² without γ/2. 0 disables it.
+        jacobian_clamping: weight of Jacobian Clamping (Odena et al. 2018,
+            Algorithm 1; the ICML'18 memo's fig. 10) in the generator's loss of any
+            objective. Its penalty is
+            L = (max(Q, λ_max) − λ_max)² + (min(Q, λ_min) − λ_min)²,
+            Q = ‖G(z) − G(z + δ)‖/‖δ‖, δ a random direction of norm ε per example,
+            drawn from the model's seeded stream
+            (`keras_edgan.losses.jacobian_clamping_penalty`). The algorithm adds L
+            with weight 1. The generator runs once on the batch [z; z + δ], twice
+            the minibatch: both halves share its BatchNormalization statistics, and
+            spectral norms make one power iteration per update, as without it; G(z)
+            is the update's generated minibatch. L depends on G alone, so it fits
+            every step mode (the merged update gives D no gradient of it). Logged
+            as `jacobian_clamping`, L without the weight. 0 disables it.
+        jacobian_clamping_epsilon: ε, the norm of Jacobian Clamping's perturbation
+            δ of z (the paper's 1), in the units of z.
+        jacobian_clamping_min: λ_min, the smallest quotient Q Jacobian Clamping
+            leaves unpenalised (the paper's 1).
+        jacobian_clamping_max: λ_max, the largest quotient Q Jacobian Clamping
+            leaves unpenalised (the paper's 20).
         critic_schedule: WGAN's critic schedule (Arjovsky et al.'s code; guide §5.3):
             100 critic updates before each of the first critic_schedule generator
             updates and before every 500th, d_steps otherwise. Each training step
@@ -71,6 +98,11 @@ class TrainingOptions:
     replay_buffer_size: int = 0
     feature_matching: bool | str | None = None
     historical_averaging: float = 0.0
+    r1_weight: float = 0.0
+    jacobian_clamping: float = 0.0
+    jacobian_clamping_epsilon: float = 1.0
+    jacobian_clamping_min: float = 1.0
+    jacobian_clamping_max: float = 20.0
     critic_schedule: int | None = None
 
     def __post_init__(self):
@@ -83,8 +115,11 @@ class TrainingOptions:
         set_("d_steps", int(self.d_steps))
         check_noise_distribution(self.noise_distribution, self.noise_stddev)
         set_("noise_stddev", float(self.noise_stddev))
-        for name in ("instance_noise", "historical_averaging"):
+        for name in ("instance_noise", "historical_averaging", "r1_weight", "jacobian_clamping",
+                     "jacobian_clamping_epsilon", "jacobian_clamping_min",
+                     "jacobian_clamping_max"):
             set_(name, _nonnegative(name, getattr(self, name), float))
+        self._check_jacobian_clamping()
         for name in ("instance_noise_steps", "replay_buffer_size"):
             set_(name, _nonnegative(name, getattr(self, name), int))
         if self.critic_schedule is not None:
@@ -103,6 +138,20 @@ class TrainingOptions:
             )
         if self.merged_update:
             self._check_mergeable()
+
+    def _check_jacobian_clamping(self):
+        if not self.jacobian_clamping_epsilon > 0:
+            raise ValueError(
+                "jacobian_clamping_epsilon (ε, the norm of the perturbation of z) must be "
+                "positive; got 0. The paper uses 1."
+            )
+        if self.jacobian_clamping_min > self.jacobian_clamping_max:
+            raise ValueError(
+                f"jacobian_clamping_min (λ_min={self.jacobian_clamping_min}) must not "
+                f"exceed jacobian_clamping_max (λ_max={self.jacobian_clamping_max}): the "
+                f"penalty leaves the quotients in [λ_min, λ_max] alone. The paper uses 1 "
+                f"and 20."
+            )
 
     def _check_mergeable(self):
         if self.d_steps != 1:

@@ -3,8 +3,9 @@
 Each is one argument of `keras_edgan.models.GAN` (see its docstring for what the
 sources found about it); this package holds their building blocks: the noise of z and
 the truncation trick, noisy labels, instance noise, experience replay, feature
-matching's features, historical averaging, WGAN's critic schedule and the contract of
-class-conditional networks. Their losses are in `keras_edgan.losses`.
+matching's features, historical averaging, WGAN's critic schedule, the contract of
+class-conditional networks, and the generator's condition number that Jacobian
+Clamping lowers. Their losses are in `keras_edgan.losses`.
 """
 
 from keras_edgan.techniques.conditional_commit import commit_if
@@ -16,6 +17,12 @@ from keras_edgan.techniques.conditioning import (
 from keras_edgan.techniques.critic_schedule import critic_steps
 from keras_edgan.techniques.experience_replay import ExperienceReplay, replay_buffer_size
 from keras_edgan.techniques.feature_matching import feature_extractor
+from keras_edgan.techniques.generator_conditioning import (
+    generator_condition_number,
+    generator_jacobians,
+    jacobian_vector_products,
+    mean_log_condition_number,
+)
 from keras_edgan.techniques.historical_averaging import HistoricalAverage
 from keras_edgan.techniques.instance_noise import add_instance_noise, instance_noise_stddev
 from keras_edgan.techniques.latent_noise import (
@@ -38,8 +45,12 @@ __all__ = [
     "critic_steps",
     "feature_extractor",
     "flip_targets",
+    "generator_condition_number",
+    "generator_jacobians",
     "instance_noise_stddev",
+    "jacobian_vector_products",
     "latent_noise",
+    "mean_log_condition_number",
     "numpy_latent_noise",
     "replay_buffer_size",
     "truncated_normal",
