@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
+from tensorboard.plugins.hparams import plugin_data_pb2
 
 from keras_edgan.cli import config as config_lib
 
@@ -30,7 +31,10 @@ def test_train_writes_scalars_images_checkpoints_and_png(tmp_path):
         "--sample_every=2", "--checkpoint_every=2", "--width=4", "--batch_size=8",
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "step 4/4 (100%)" in result.stderr
+    lines = result.stderr.splitlines()
+    # Plain lines, without absl's prefix (level, date, time, thread, file:line).
+    assert any(line.startswith("step 4/4 (100%) | ") for line in lines), lines[-10:]
+    assert any(line.startswith("Done. Samples: ") for line in lines), lines[-10:]
 
     events = event_accumulator.EventAccumulator(str(logdir), size_guidance={"images": 0})
     events.Reload()
@@ -40,6 +44,16 @@ def test_train_writes_scalars_images_checkpoints_and_png(tmp_path):
     steps = [event.step for event in events.Tensors("losses/d_loss")]
     assert steps == [2, 4]
     assert "samples" in scalars  # TF2 summaries store images as tensors
+    # The config's quality curve (eval_every=500): at the end of this short run.
+    assert [event.step for event in events.Tensors("evaluation/FD-mnist-classifier")] == [4]
+    # HParams: the run's name as the trial, the settings that apply to it.
+    session = plugin_data_pb2.HParamsPluginData.FromString(
+        events.SummaryMetadata("_hparams_/session_start_info").plugin_data.content
+    ).session_start_info
+    assert session.group_name == "run"
+    assert session.hparams["model"].string_value == "edgan"
+    assert session.hparams["ced_weight"].number_value == 1.0
+    assert "log_every" not in session.hparams and "instance_noise" not in session.hparams
     assert [event.step for event in events.Tensors("samples")] == [2, 4]  # each step once
 
     grid = np.asarray(Image.open(logdir / "samples.png"))

@@ -53,12 +53,15 @@ class FID(PeriodicCallback):
         seed: seed of the evaluation noise.
         manifold_metrics: also log improved precision and recall (k=3) and
             density and coverage (k=5) against the real features.
+        fid_resize: the reference Inception network's resize definition
+            (`keras_edgan.evaluation.resize`; None: "tf2_bilinear"), for an
+            extractor given by name.
     """
 
     def __init__(
         self, logdir, dataset, extractor="auto", num_samples=5000, real_samples=None,
         every_n_steps=1, split=None, data_dir=None, inception_path=None, cache_dir=None,
-        batch_size=100, seed=0, manifold_metrics=False,
+        batch_size=100, seed=0, manifold_metrics=False, fid_resize=None,
     ):
         super().__init__(every_n_steps)
         if int(num_samples) < 2:
@@ -79,7 +82,9 @@ class FID(PeriodicCallback):
         self.seed = seed
         self.manifold_metrics = bool(manifold_metrics)
         if isinstance(extractor, str):
-            extractor = evaluation.get_extractor(extractor, self.dataset, inception_path, cache_dir)
+            extractor = evaluation.get_extractor(
+                extractor, self.dataset, inception_path, cache_dir, fid_resize
+            )
         self.extractor = extractor
         self.history = []
         self._real = None

@@ -52,6 +52,7 @@ from absl import app, flags
 import pipelines
 # Importing keras_edgan registers its layers, so .keras generators load.
 from keras_edgan import evaluation
+from keras_edgan.cli.console import plain_lines
 from keras_edgan.cli.saved_generator import load_generator
 
 FLAGS = flags.FLAGS
@@ -116,6 +117,7 @@ _REFERENCE_ONLY = ("held_out_split", "image_size")
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    plain_lines()
     if FLAGS.reference:
         given = [f"--{name}" for name in _GENERATOR_ONLY if FLAGS[name].value is not None]
         if given:

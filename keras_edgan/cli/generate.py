@@ -56,6 +56,7 @@ from absl import app, flags
 from PIL import Image
 
 from keras_edgan.callbacks.sample_grid import image_grid, save_png
+from keras_edgan.cli.console import plain_lines
 from keras_edgan.cli.saved_generator import generator_classes, load_generator
 from keras_edgan.techniques.conditioning import class_labels
 from keras_edgan.techniques.latent_noise import numpy_latent_noise
@@ -96,6 +97,7 @@ DEFAULT_SAMPLES, DEFAULT_GRID = 64, 8
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    plain_lines()
     for name in ("checkpoint", "output"):
         if FLAGS[name].value is None:
             raise app.UsageError(f"generate needs --{name}=PATH (see generate --help).")

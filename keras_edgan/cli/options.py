@@ -44,6 +44,13 @@ def _one_of(*choices):
     return check
 
 
+def _optional(check):
+    def optional(value):
+        if value is not None:
+            return check(value)
+    return optional
+
+
 @dataclasses.dataclass(frozen=True)
 class Option:
     """One option of a run: a configuration key and the `train` flag of that name.
@@ -120,14 +127,23 @@ OPTIONS = (
     Option("condition_number_every", 0, "Steps between logs of the generator's mean log "
            "condition number (Odena et al. 2018; keras_edgan.callbacks.ConditionNumber, "
            "16 fixed latent points; 0: none).", int, _nonnegative_int),
-    Option("eval_every", 0, "Steps between FID/IS/KID evaluations (0: none).", int,
-           _nonnegative_int),
+    Option("eval_every", 0, "Steps between FID/IS/KID evaluations (0: none). With "
+           "extractor=auto and no Inception network for a dataset without a classifier of "
+           "its own, the run trains without them and says so.", int, _nonnegative_int),
     Option("eval_samples", 5000, "Generated samples per evaluation.", int, _positive_int),
     Option("extractor", "auto", "Evaluation features: auto, inception or mnist-classifier "
            "(auto: Inception if a path is given, else MNIST's classifier for MNIST, its "
            "scores named after it)."),
     Option("inception_path", None, "Directory of the reference Inception network for FID "
            "(default: $KERAS_EDGAN_INCEPTION; see BUILD.md)."),
+    Option("fid_resize", None, "How images reach the Inception network's 299x299: "
+           "tf2_bilinear (TF-GAN's, the default), tf1_bilinear (the original TTUR code's) or "
+           "pil_bicubic (clean-fid's); another than the default names the scores "
+           "(FID[pil_bicubic]). Inception only.", str,
+           _optional(_one_of("tf2_bilinear", "tf1_bilinear", "pil_bicubic"))),
+    Option("eval_manifold_metrics", False, "Also evaluate improved precision and recall "
+           "(k=3) and density and coverage (k=5) on the extractor's features.", bool,
+           _boolean),
 )
 
 RUN_OPTIONS = {option.name: option for option in OPTIONS}

@@ -26,7 +26,7 @@ from keras_edgan.cli import config as config_lib
 RESUMABLE_CHANGES = frozenset({
     "steps", "log_every", "sample_every", "checkpoint_every", "eval_every",
     "eval_samples", "extractor", "inception_path", "data_dir", "divergence_guard",
-    "condition_number_every",
+    "condition_number_every", "fid_resize", "eval_manifold_metrics",
 })
 """Config keys a resumed run may change: they set how long the run goes and what it
 logs, never what a training step computes."""

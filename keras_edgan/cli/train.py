@@ -27,10 +27,12 @@ from absl import app, flags, logging
 
 import pipelines
 from pipelines import gmm
-from keras_edgan import callbacks, distribution, models
+from keras_edgan import callbacks, distribution, evaluation, models
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli import options, run_directory
 from keras_edgan.cli.build import build_gan, check_data_size, check_names, check_periods
+from keras_edgan.cli.console import plain_lines
+from keras_edgan.cli.hyperparameters import comparable_settings
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("config", None, "A config name in configs/ or a path to a TOML file.")
@@ -75,6 +77,7 @@ for _key, _owners in models.registry.all_options().items():
 def main(argv):
     if len(argv) > 1:
         raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+    plain_lines()
     keys = (*options.RUN_OPTIONS, *models.registry.all_options())
     overrides = {key: FLAGS[key].value for key in keys}
     try:
@@ -131,6 +134,9 @@ def train(config, logdir, extra_callbacks=(), restart=False):
             model's.
         pipelines.DatasetNotPreparedError: the TFDS dataset is not in the data_dir
             (nothing is written to `logdir` then).
+        ConfigurationError: the parts of `config` do not fit together, its data
+            cannot be read, or its evaluation cannot run (e.g. `extractor=inception`
+            without the network); nothing is written to `logdir` then.
         callbacks.TrainingInterrupted: SIGINT or SIGTERM arrived; the step in
             progress was finished and checkpointed (resume with the same call).
         callbacks.TrainingDiverged: a loss or weight became NaN or Inf (with
@@ -154,8 +160,12 @@ def train(config, logdir, extra_callbacks=(), restart=False):
             raise ConfigurationError(
                 f"The configuration's data cannot be read: {error}"
             ) from error
+        try:  # as the data: a missing Inception network or a bad evaluation setting fails here
+            watchers = _pictures_and_scores(logdir, config, data)
+        except (ValueError, evaluation.InceptionNotFoundError) as error:
+            raise ConfigurationError(f"The configuration's evaluation cannot run: {error}") from error
         with run_directory.locked(logdir):
-            return _train(gan, data, config, logdir, extra_callbacks, restart)
+            return _train(gan, data, config, logdir, watchers, extra_callbacks, restart)
 
 
 @contextlib.contextmanager
@@ -191,8 +201,9 @@ def _replicas(config):
         yield
 
 
-def _train(gan, data, config, logdir, extra_callbacks, restart):
-    """`train` after building the model and its data, with the logdir locked."""
+def _train(gan, data, config, logdir, watchers, extra_callbacks, restart):
+    """`train` after building the model, its data and `watchers` (its pictures and
+    scores), with the logdir locked."""
     period = _Period(config)
     earlier_run = run_directory.prepare(logdir, config, restart)
     checkpoint = callbacks.Checkpoint(logdir, every_n_steps=config["checkpoint_every"])
@@ -214,10 +225,10 @@ def _train(gan, data, config, logdir, extra_callbacks, restart):
             stop,
             callbacks.Progress(total_steps=period.total),
             callbacks.Scalars(logdir),
-            *_pictures_and_scores(logdir, config, data),
+            *watchers,
             *([callbacks.ConditionNumber(logdir, every_n_steps=config["condition_number_every"])]
               if config["condition_number_every"] else []),
-            *([] if taken else [callbacks.Hyperparameters(logdir, config)]),
+            *([] if taken else [callbacks.Hyperparameters(logdir, comparable_settings(config))]),
             *extra_callbacks,
             checkpoint,  # last: everything of its step is logged before it is saved
         ]
@@ -285,13 +296,7 @@ def _pictures_and_scores(logdir, config, data):
     evaluate = eval_every > 0
     if data.point_dim is None:
         samples = callbacks.SampleGrid(logdir, every_n_steps=sample_every)
-        scores = [callbacks.FID(
-            logdir, config["dataset"], extractor=config["extractor"],
-            num_samples=config["eval_samples"], split=config["split"],
-            data_dir=config["data_dir"], inception_path=config["inception_path"],
-            every_n_steps=eval_every,
-        )] if evaluate else []
-        return [samples, *scores]
+        return [samples, *(_image_scores(logdir, config) if evaluate else [])]
     # GAN+VER's 2-D mixtures: scatter plots (Fig. 3) and mixture scores (Fig. 4)
     real, _ = gmm.sample(data.name, 2500, seed=config["seed"])
     samples = callbacks.ScatterPlot(logdir, real, every_n_steps=sample_every)
@@ -299,6 +304,26 @@ def _pictures_and_scores(logdir, config, data):
         logdir, data.name, samples=config["eval_samples"], every_n_steps=eval_every,
     )] if evaluate else []
     return [samples, *scores]
+
+
+def _image_scores(logdir, config):
+    """The FID callback of the run, or none with a warning where `extractor=auto` finds
+    no extractor (no Inception network, a dataset without a classifier of its own):
+    a paper config then trains without its quality curve rather than not at all."""
+    try:
+        return [callbacks.FID(
+            logdir, config["dataset"], extractor=config["extractor"],
+            num_samples=config["eval_samples"], split=config["split"],
+            data_dir=config["data_dir"], inception_path=config["inception_path"],
+            every_n_steps=config["eval_every"], manifold_metrics=config["eval_manifold_metrics"],
+            fid_resize=config["fid_resize"],
+        )]
+    except evaluation.InceptionNotFoundError as error:
+        if config["extractor"] != "auto":
+            raise
+        logging.warning("No quality scores in this run (eval_every=%d): %s",
+                        config["eval_every"], error)
+        return []
 
 
 def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir, stop):
