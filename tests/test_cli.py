@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.plugins.hparams import plugin_data_pb2
@@ -102,3 +103,29 @@ def test_bad_values_are_rejected():
         config_lib.load(None, {"batch_size": 0})
     with pytest.raises(ValueError, match=r"beta_2 must be in \[0, 1\)"):
         config_lib.load(None, {"beta_2": 1.0})
+
+
+@pytest.mark.slow
+def test_every_scalar_has_a_group_and_a_description(tmp_path):
+    logdir = tmp_path / "run"
+    result = run_train(
+        "--config=mnist5k_cpu", f"--logdir={logdir}", "--steps=4", "--log_every=2",
+        "--width=4", "--batch_size=8", "--eval_every=0",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    events = event_accumulator.EventAccumulator(str(logdir))
+    events.Reload()
+    tags = set(events.Tags()["tensors"])
+    expected = {"losses/d_loss", "losses/g_loss", "penalties/ced", "optimization/lr_d",
+                "optimization/lr_g", "speed/steps_per_second", "speed/images_per_second"}
+    assert expected <= tags, tags
+    for tag in expected:
+        assert [event.step for event in events.Tensors(tag)] == [2, 4], tag
+        assert events.SummaryMetadata(tag).summary_description, tag
+    lr = [float(tf.make_ndarray(event.tensor_proto)) for event in events.Tensors("optimization/lr_g")]
+    assert lr == pytest.approx([4e-4, 4e-4])  # the config's lr_g
+    # 2 minibatches of 8 real images per step (d_steps = 2).
+    speed = {tag: [float(tf.make_ndarray(e.tensor_proto)) for e in events.Tensors(tag)]
+             for tag in ("speed/steps_per_second", "speed/images_per_second")}
+    assert speed["speed/images_per_second"] == pytest.approx(
+        [16 * value for value in speed["speed/steps_per_second"]])

@@ -55,7 +55,7 @@ def test_train_on_a_mixture_draws_scatter_plots_and_logs_mixture_scores(tmp_path
     events = event_accumulator.EventAccumulator(str(tmp_path), size_guidance={"images": 0, "tensors": 0})
     events.Reload()
     tags = events.Tags()["tensors"] + events.Tags()["scalars"]
-    for tag in ("penalties/mi", "gmm/modes", "gmm/hq", "gmm/kl", "gmm/ta"):
+    for tag in ("estimates/mi", "gmm/modes", "gmm/hq", "gmm/kl", "gmm/ta"):
         assert tag in tags, tag
     assert [event.step for event in events.Tensors("gmm/modes")] == [2, 4]
     assert "scatter" in events.Tags()["images"] + events.Tags()["tensors"]

@@ -224,7 +224,7 @@ def _train(gan, data, config, logdir, watchers, extra_callbacks, restart):
             *([callbacks.DivergenceGuard()] if config["divergence_guard"] else []),
             stop,
             callbacks.Progress(total_steps=period.total),
-            callbacks.Scalars(logdir),
+            callbacks.Scalars(logdir, images_per_step=gan.minibatches_per_step * config["batch_size"]),
             *watchers,
             *([callbacks.ConditionNumber(logdir, every_n_steps=config["condition_number_every"])]
               if config["condition_number_every"] else []),
