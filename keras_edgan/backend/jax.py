@@ -8,6 +8,7 @@ that maps every variable to its value in `state` and records every assignment.
 
 import jax
 import keras
+import numpy as np
 
 from keras_edgan.backend.one_state import from_first_replica, replica_seed
 
@@ -55,6 +56,26 @@ def input_gradient(fn, x, variables=()):
     return jax.grad(total)(x)
 
 
+def host_function(fn, args, results):
+    """`fn(*args)` run on the host, in numpy, inside a (jitted) train step.
+
+    `results` is a tuple of `(shape, dtype)`, one per array `fn` returns (a tuple);
+    the arrays come back as tensors of those shapes. `jax.pure_callback`: `fn` must be
+    a pure function of its arguments (JAX may call it again or not at all if its
+    results go unused), and no gradient flows through it.
+    """
+    specs = tuple(jax.ShapeDtypeStruct(tuple(shape), dtype) for shape, dtype in results)
+
+    def call(*values):
+        outputs = fn(*[np.asarray(value) for value in values])
+        return tuple(np.asarray(output, dtype=spec.dtype) for output, spec in zip(outputs, specs))
+
+    return jax.pure_callback(call, specs, *[jax.lax.stop_gradient(a) for a in args])
+
+
+host_function.supports_jit = True  # pure_callback compiles under jax.jit
+
+
 def data_parallel(devices=None):
     """`(scope, Replicas)` of `keras.distribution.DataParallel` over the first `devices`
     of `jax.devices()` (all hosts' devices after `jax.distributed.initialize()`)."""
@@ -99,6 +120,6 @@ class StatefulTrainStep:
 
 
 __all__ = [
-    "StatefulTrainStep", "data_parallel", "from_first_replica", "input_gradient",
-    "replica_seed", "value_and_grad",
+    "StatefulTrainStep", "data_parallel", "from_first_replica", "host_function",
+    "input_gradient", "replica_seed", "value_and_grad",
 ]

@@ -5,6 +5,7 @@ import functools
 import json
 import os
 
+import numpy as np
 import tensorflow as tf
 
 
@@ -37,6 +38,32 @@ def input_gradient(fn, x, variables=()):
         tape.watch(x)
         outputs = fn(x)
     return tape.gradient(outputs, x)
+
+
+def host_function(fn, args, results):
+    """`fn(*args)` run on the host, in numpy, inside the train step's `tf.function`.
+
+    `results` is a tuple of `(shape, dtype)`, one per array `fn` returns (a tuple);
+    they come back as tensors of those shapes. `tf.numpy_function`: no gradient flows
+    through `fn`, and XLA cannot compile it (`host_function.supports_jit` is False:
+    a model calling it sets its own `supports_jit` from it, so that Keras does not
+    jit-compile its step on a GPU).
+    """
+    outputs = tf.numpy_function(
+        lambda *values: tuple(
+            np.asarray(output, dtype=dtype)
+            for output, (_, dtype) in zip(fn(*values), results)
+        ),
+        [tf.stop_gradient(arg) for arg in args],
+        [tf.as_dtype(dtype) for _, dtype in results],
+        stateful=False,
+    )
+    for output, (shape, _) in zip(outputs, results):
+        output.set_shape(shape)
+    return tuple(outputs)
+
+
+host_function.supports_jit = False  # tf.numpy_function has no XLA kernel
 
 
 def replica_seed(seed):

@@ -1,5 +1,6 @@
 """PyTorch: gradients from `torch.autograd.grad`; the trainer's `train_step` is stateful."""
 
+import numpy as np
 import torch
 
 from keras_edgan.backend.one_state import from_first_replica, replica_seed
@@ -31,6 +32,25 @@ def input_gradient(fn, x, variables=()):
     return grad
 
 
+def host_function(fn, args, results):
+    """`fn(*args)` run on the host, in numpy, inside the (eager) train step.
+
+    `results` is a tuple of `(shape, dtype)`, one per array `fn` returns (a tuple);
+    they come back as tensors on the device of `args[0]`. The arguments are
+    detached: no gradient flows through `fn`.
+    """
+    values = [arg.detach().cpu().numpy() for arg in args]
+    outputs = fn(*values)
+    device = args[0].device
+    return tuple(
+        torch.as_tensor(np.asarray(output, dtype=dtype).reshape(shape), device=device)
+        for output, (shape, dtype) in zip(outputs, results)
+    )
+
+
+host_function.supports_jit = True  # Keras runs torch steps eagerly
+
+
 def data_parallel(devices=None):
     """Refused: Keras' `fit` on PyTorch runs on one device. Keras' multi-GPU PyTorch
     guide wraps a model in `torch.nn.parallel.DistributedDataParallel` and trains it
@@ -52,6 +72,6 @@ class StatefulTrainStep:
 
 
 __all__ = [
-    "StatefulTrainStep", "data_parallel", "from_first_replica", "input_gradient",
-    "replica_seed", "value_and_grad",
+    "StatefulTrainStep", "data_parallel", "from_first_replica", "host_function",
+    "input_gradient", "replica_seed", "value_and_grad",
 ]

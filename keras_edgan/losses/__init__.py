@@ -46,6 +46,12 @@ from keras_edgan.losses.relativistic import (
     relativistic_generator_loss,
 )
 from keras_edgan.losses.soft_histogram import soft_histogram, soft_joint_histogram
+from keras_edgan.losses.two_step import (
+    l1_costs,
+    transport_potentials,
+    two_step_regression_loss,
+    weight_scaling_factor,
+)
 from keras_edgan.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -80,6 +86,7 @@ __all__ = [
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "latent_perturbation",
+    "l1_costs",
     "mine_corrected_objective",
     "minimax_discriminator_loss",
     "minimax_generator_loss",
@@ -95,9 +102,12 @@ __all__ = [
     "soft_histogram",
     "soft_joint_histogram",
     "squared_input_gradient_norms",
+    "transport_potentials",
+    "two_step_regression_loss",
     "wasserstein_discriminator_loss",
     "wasserstein_divergence_penalty",
     "wasserstein_generator_loss",
+    "weight_scaling_factor",
     "zero_centered_gradient_penalty",
     "zero_centered_penalty",
 ]

@@ -15,6 +15,7 @@ from keras_edgan.metrics.frechet_distance import (
 )
 from keras_edgan.metrics.gmm import binned_kl_divergence, gmm_scores, mode_scores
 from keras_edgan.metrics.kernel_distance import kernel_distance
+from keras_edgan.metrics.minibatch_wasserstein import minibatch_wasserstein
 from keras_edgan.metrics.parzen import (
     parzen_bandwidth,
     parzen_log_densities,
@@ -38,6 +39,7 @@ __all__ = [
     "kernel_distance",
     "label_kl_divergence",
     "maximum_mean_discrepancy",
+    "minibatch_wasserstein",
     "mode_scores",
     "moments",
     "nearest_neighbor_scores",

@@ -24,11 +24,12 @@ from keras_edgan.models.ver import VER, mine_statistics_network
 from keras_edgan.models.wgan import WGAN
 from keras_edgan.models.wgan_div import WGANDiv
 from keras_edgan.models.wgan_gp import WGANGP
+from keras_edgan.models.wgan_ts import WGANTS
 
 __all__ = [
     "BiPenaltyGAN", "CTransformWGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN",
     "GraNGAN", "HingeGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
-    "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP",
+    "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP", "WGANTS",
     "mine_statistics_network", "registry",
 ]
