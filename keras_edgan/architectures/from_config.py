@@ -7,8 +7,11 @@ _OPTIONS = {
     "d_initializer": "discriminator_initializer",
     "remove_311": "remove_311",
     "sn_in_penultimate": "spectral_norm_penultimate",
+    "conditioning": "conditioning",
 }
 _SHARED = ("initializer", "g_initializer", "d_initializer")
+_TAKERS = {}
+"""Each switch of `_OPTIONS`: the architectures that take it."""
 
 
 def image_networks(build, name, switches=(), conditional=False):
@@ -25,6 +28,9 @@ def image_networks(build, name, switches=(), conditional=False):
     ...     image_networks(guide_dcgan, "guide_dcgan", conditional=True))
     """
 
+    for key in switches:
+        _TAKERS.setdefault(key, []).append(name)
+
     def from_config(config, data):
         if data.channels is None:
             raise ValueError(
@@ -37,10 +43,11 @@ def image_networks(build, name, switches=(), conditional=False):
             if key not in _SHARED and key not in switches and config.get(key) is not None
         ]
         if ignored:
+            takers = sorted({taker for key in ignored for taker in _TAKERS.get(key, ())})
             raise ValueError(
                 f"The {name} architecture has no option {', '.join(ignored)}; "
                 f"unset {'it' if len(ignored) == 1 else 'them'} or pick an architecture "
-                f"that has (dcgan, optimized_dcgan)."
+                f"that has ({', '.join(takers)})."
             )
         options = dict(
             image_size=config["image_size"] or data.default_size,

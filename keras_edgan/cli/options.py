@@ -88,6 +88,10 @@ OPTIONS = (
            "layers (EDGAN's R311).", bool, _optional_boolean),
     Option("sn_in_penultimate", None, "dcgan/optimized_dcgan: spectral norm in the "
            "discriminator's penultimate layer (EDGAN's SN_in_P).", bool, _optional_boolean),
+    Option("conditioning", None, "sngan_cnn/sngan_resnet with --conditional: projection "
+           "(the default: conditional batch normalization in G, a projection discriminator, "
+           "Miyato and Koyama 2018) or label_channels (the one-hot label appended to z and "
+           "as D's input channels).", str, _optional(_one_of("projection", "label_channels"))),
     Option("latent_dim", 128, "Size of the noise z.", int, _positive_int),
     Option("experience_replay", False, "Experience replay with the guide's buffer size, one "
            "stored sample per minibatch of an epoch (dataset size // batch size), unless "

@@ -1,5 +1,6 @@
 """Layers of the source papers."""
 
+from keras_edgan.layers.class_conditional import ClassProjection, ConditionalBatchNormalization
 from keras_edgan.layers.linear_maxout import LinearMaxout
 from keras_edgan.layers.minibatch_discrimination import MinibatchDiscrimination
 from keras_edgan.layers.reference_batch import ReferenceBatch
@@ -8,6 +9,8 @@ from keras_edgan.layers.spectral_norm import SpectralNorm
 from keras_edgan.layers.virtual_batch_normalization import VirtualBatchNormalization
 
 __all__ = [
+    "ClassProjection",
+    "ConditionalBatchNormalization",
     "LinearMaxout",
     "MinibatchDiscrimination",
     "ReferenceBatch",
