@@ -196,6 +196,8 @@ def test_options_from_the_config_and_bad_values():
         models.WGANTS(*small_networks(), 2, regression_steps=0)
     with pytest.raises(ValueError, match="does not take merged_update"):
         models.WGANTS(*small_networks(), 2, merged_update=True)
+    with pytest.raises(ValueError, match="does not take lecam_weight"):
+        models.WGANTS(*small_networks(), 2, lecam_weight=0.3)
 
 
 @pytest.mark.backends

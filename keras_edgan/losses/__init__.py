@@ -39,6 +39,7 @@ from keras_edgan.losses.minimax import (
     non_saturating_generator_loss,
     sigmoid_cross_entropy,
 )
+from keras_edgan.losses.lecam import lecam_penalty
 from keras_edgan.losses.relativistic import (
     relativistic_average_discriminator_loss,
     relativistic_average_generator_loss,
@@ -86,6 +87,7 @@ __all__ = [
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "latent_perturbation",
+    "lecam_penalty",
     "l1_costs",
     "mine_corrected_objective",
     "minimax_discriminator_loss",

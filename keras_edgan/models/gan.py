@@ -12,6 +12,7 @@ from keras_edgan import backend
 from keras_edgan.losses.feature_matching import feature_matching_loss
 from keras_edgan.losses.historical_averaging import historical_averaging_penalty
 from keras_edgan.losses.jacobian_clamping import jacobian_clamping_penalty, latent_perturbation
+from keras_edgan.losses.lecam import lecam_penalty
 from keras_edgan.losses.zero_centered_gradient_penalty import zero_centered_penalty
 from keras_edgan.models import mixed_precision, validation
 from keras_edgan.models.random_stream import RandomStream
@@ -23,11 +24,13 @@ from keras_edgan.techniques.conditioning import (
     class_labels,
 )
 from keras_edgan.techniques.critic_schedule import critic_steps
+from keras_edgan.techniques.diff_augment import check_images, diff_augment
 from keras_edgan.techniques.experience_replay import ExperienceReplay
 from keras_edgan.techniques.feature_matching import feature_extractor
 from keras_edgan.techniques.historical_averaging import HistoricalAverage
 from keras_edgan.techniques.instance_noise import add_instance_noise, instance_noise_stddev
 from keras_edgan.techniques.latent_noise import latent_noise, numpy_latent_noise
+from keras_edgan.techniques.lecam import LeCamAverages
 
 # The keyword arguments a GAN passes on to `keras.Model` (name, dtype, ...).
 _MODEL_KEYWORDS = frozenset(
@@ -63,10 +66,10 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     clipping) or `generator_update` (VER's statistics network and gradient).
 
     The options of the step and its training techniques (`d_steps`, the noise,
-    instance noise, experience replay, feature matching, historical averaging, R1,
-    Jacobian Clamping, the critic schedule, the merged update) are the fields of
-    `keras_edgan.models.TrainingOptions`, given as keyword arguments or as
-    `options`; each model's defaults are in its `default_options`.
+    instance noise, DiffAugment, experience replay, feature matching, historical
+    averaging, R1, LeCam, Jacobian Clamping, the critic schedule, the merged update)
+    are the fields of `keras_edgan.models.TrainingOptions`, given as keyword
+    arguments or as `options`; each model's defaults are in its `default_options`.
 
     Args:
         generator: a `keras.Model` mapping noise `(n, latent_dim)` to images
@@ -149,8 +152,10 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     def _build_techniques(self):
         """The state of the options' techniques: replay buffer, feature extractor,
-        historical means, the critic schedule's counter (None when off)."""
+        historical means, LeCam's moving averages, the critic schedule's counter (None
+        when off)."""
         options, generator, discriminator = self.options, self.generator, self.discriminator
+        check_images(generator.outputs[0].shape[1:], options.diff_augment)
         self.replay = (
             ExperienceReplay(
                 options.replay_buffer_size, generator.outputs[0].shape[1:],
@@ -172,6 +177,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             )
             if options.historical_averaging else (None, None)
         )
+        self.lecam_averages = (
+            LeCamAverages(name="lecam_averages") if options.lecam_weight else None
+        )
         self.critic_updates = (
             self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
                             name="critic_updates")
@@ -179,10 +187,12 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         )
 
     def _technique_penalties(self):
-        """The names of the penalties the options add and log: R1's `r1` (with the
-        discriminator's loss) and Jacobian Clamping's `jacobian_clamping`."""
+        """The names of the penalties the options add and log: R1's `r1` and LeCam's
+        `lecam` (with the discriminator's loss) and Jacobian Clamping's
+        `jacobian_clamping`."""
         return (
             *(("r1",) if self.options.r1_weight else ()),
+            *(("lecam",) if self.options.lecam_weight else ()),
             *(("jacobian_clamping",) if self.options.jacobian_clamping else ()),
         )
 
@@ -366,7 +376,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             held_logits = self._discriminate(held, labels)
             real_logits = self._discriminate(real, labels)
             d_loss = self.discriminator_loss(real_logits, held_logits, real, held, critic)
-            d_penalty, d_penalties = self.discriminator_penalty(real, critic)
+            d_penalty, d_penalties = self.discriminator_penalty(
+                real, critic, (real_logits, held_logits)
+            )
             d_loss = d_loss + d_penalty + self.regularization(self.discriminator)
             g_loss, penalties = self.generator_objective(real, fake, labels, critic)
             # Jacobian Clamping's term depends on G alone: no gradient for D.
@@ -401,7 +413,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             real_logits = self._discriminate(real, labels)
             fake_logits = self._discriminate(fake, fake_labels)
             loss = self.discriminator_loss(real_logits, fake_logits, real, fake, critic)
-            penalty, penalties = self.discriminator_penalty(real, critic)
+            penalty, penalties = self.discriminator_penalty(
+                real, critic, (real_logits, fake_logits)
+            )
             return loss + penalty + self.regularization(self.discriminator), penalties
 
         loss, penalties, grads = self._gradients(loss_fn, self.discriminator)
@@ -463,16 +477,25 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     def discriminator_input(self):
         """What the discriminator sees of the samples of the update starting now: a
-        function adding instance noise N(0, σ_t² I), σ_t annealed over the generator
-        updates (the identity without it). σ_t is read here, outside the loss
-        functions, whose traced state holds only the model's variables."""
-        if not self.options.instance_noise:
-            return lambda samples: samples
+        function applying DiffAugment's policies (fresh draws at each call), then
+        adding instance noise N(0, σ_t² I), σ_t annealed over the generator updates
+        (the identity without either). σ_t is read here, outside the loss functions,
+        whose traced state holds only the model's variables."""
+        options, seed = self.options, self.seed_generator
+        policy = options.diff_augment
+        augment = (lambda samples: diff_augment(samples, policy, seed=seed)) if policy else None
+        if not options.instance_noise:
+            return augment or (lambda samples: samples)
         stddev = instance_noise_stddev(
-            self.generator_updates.value, self.options.instance_noise,
-            self.options.instance_noise_steps,
+            self.generator_updates.value, options.instance_noise, options.instance_noise_steps,
         )
-        return lambda samples: add_instance_noise(samples, stddev, seed=self.seed_generator)
+
+        def seen(samples):
+            if augment is not None:
+                samples = augment(samples)
+            return add_instance_noise(samples, stddev, seed=seed)
+
+        return seen
 
     def generator_objective(self, real, fake, labels, critic, fake_logits=None):
         """L_G of the generated `fake`: `(loss, penalties)`. Feature matching replaces
@@ -490,14 +513,29 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         adversarial term (none here; EDGAN's λρ)."""
         return 0.0, {}
 
-    def discriminator_penalty(self, real, critic):
+    def discriminator_penalty(self, real, critic, logits=None):
         """`(term, {penalty_name: value})` that the options add to every
         discriminator loss: R1's (γ/2)·E‖∇ₓD(x)‖² on the real samples D is given
-        (`r1_weight`; `(0, {})` without it)."""
-        if not self.options.r1_weight:
-            return 0.0, {}
-        r1 = zero_centered_penalty(critic, real)
-        return 0.5 * self.options.r1_weight * r1, {"r1": r1}
+        (`r1_weight`) and LeCam's λ·R_LC of D's outputs `logits`, the pair
+        `(real_logits, fake_logits)` of the update (`lecam_weight`; this updates
+        its moving averages first, so call it once per discriminator update);
+        `(0, {})` without either."""
+        options = self.options
+        term, penalties = 0.0, {}
+        if options.r1_weight:
+            penalties["r1"] = zero_centered_penalty(critic, real)
+            term = term + 0.5 * options.r1_weight * penalties["r1"]
+        if options.lecam_weight:
+            if logits is None:
+                raise ValueError(
+                    f"{type(self).__name__}'s discriminator update does not pass its "
+                    f"outputs (real_logits, fake_logits) to discriminator_penalty, which "
+                    f"LeCam regularization (lecam_weight) needs. Use lecam_weight=0."
+                )
+            real_average, fake_average = self.lecam_averages.update(*logits)
+            penalties["lecam"] = lecam_penalty(*logits, real_average, fake_average)
+            term = term + options.lecam_weight * penalties["lecam"]
+        return term, penalties
 
     def latent_perturbation(self, z):
         """Jacobian Clamping's δ for the noise `z` of a generator update, from the

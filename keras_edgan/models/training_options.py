@@ -4,6 +4,7 @@ flags and configuration keys are generated from them."""
 import dataclasses
 import numbers
 
+from keras_edgan.techniques.diff_augment import diff_augment_policy
 from keras_edgan.techniques.latent_noise import check_noise_distribution
 
 STEP_MODES = ("alternating", "merged", "scheduled")
@@ -37,6 +38,17 @@ class TrainingOptions:
             in both updates, gets Gaussian noise N(0, σ_t² I). 0 disables it.
         instance_noise_steps: generator updates over which σ_t anneals linearly from
             σ₀ to 0; 0 keeps σ₀.
+        diff_augment: DiffAugment's policies (Zhao et al. 2020), e.g.
+            "color,translation,cutout" (True names those three, the authors' default
+            for few-shot generation; their CIFAR-10 runs use "translation,cutout"
+            with BigGAN, "color,cutout" with StyleGAN2): every image the
+            discriminator sees, real or generated, in both updates, is transformed
+            by them, with fresh random draws from the model's seeded stream for each
+            batch; the generator's gradient flows through the transformation
+            (`keras_edgan.techniques.diff_augment`). Images only, in [−1, 1] as the
+            authors' code has them; before instance noise. R1 is then taken at the
+            augmented real images, as in the authors' StyleGAN2 runs. None disables
+            it.
         replay_buffer_size: experience replay (guide §4.2): stored past generated
             samples, one from each discriminator update; each time that many were
             stored, half of the next generated minibatch is replaced by stored ones
@@ -59,6 +71,14 @@ class TrainingOptions:
             logit at the samples D is given (with instance noise, the noisy ones);
             it is per sample only for a discriminator without BatchNormalization.
             Logged as `r1`, E‖∇ₓD(x)‖² without γ/2. 0 disables it.
+        lecam_weight: λ of LeCam regularization (Tseng et al. 2021, eq. 3):
+            λ·(E‖D(x) − α_F‖² + E‖D(G(z)) − α_R‖²) added to the discriminator's loss
+            of any objective, α_R and α_F the moving averages (decay 0.99) of D's mean
+            output on real and on generated samples, updated at each discriminator
+            update before the penalty uses them, as in the authors' code; they are
+            model state, saved in checkpoints (`keras_edgan.techniques.LeCamAverages`,
+            `keras_edgan.losses.lecam_penalty`). The authors use 0.3 for BigGAN on
+            CIFAR. Logged as `lecam`, without λ. 0 disables it.
         jacobian_clamping: weight of Jacobian Clamping (Odena et al. 2018,
             Algorithm 1; the ICML'18 memo's fig. 10) in the generator's loss of any
             objective. Its penalty is
@@ -95,10 +115,12 @@ class TrainingOptions:
     merged_update: bool = False
     instance_noise: float = 0.0
     instance_noise_steps: int = 0
+    diff_augment: str | None = None
     replay_buffer_size: int = 0
     feature_matching: bool | str | None = None
     historical_averaging: float = 0.0
     r1_weight: float = 0.0
+    lecam_weight: float = 0.0
     jacobian_clamping: float = 0.0
     jacobian_clamping_epsilon: float = 1.0
     jacobian_clamping_min: float = 1.0
@@ -115,7 +137,8 @@ class TrainingOptions:
         set_("d_steps", int(self.d_steps))
         check_noise_distribution(self.noise_distribution, self.noise_stddev)
         set_("noise_stddev", float(self.noise_stddev))
-        for name in ("instance_noise", "historical_averaging", "r1_weight", "jacobian_clamping",
+        for name in ("instance_noise", "historical_averaging", "r1_weight", "lecam_weight",
+                     "jacobian_clamping",
                      "jacobian_clamping_epsilon", "jacobian_clamping_min",
                      "jacobian_clamping_max"):
             set_(name, _nonnegative(name, getattr(self, name), float))
@@ -127,6 +150,7 @@ class TrainingOptions:
         if self.merged_update not in (True, False):
             raise ValueError(f"merged_update must be true or false; got {self.merged_update!r}.")
         set_("merged_update", bool(self.merged_update))
+        set_("diff_augment", diff_augment_policy(self.diff_augment))
         feature_matching = self.feature_matching
         if feature_matching is False or feature_matching == "":
             set_("feature_matching", None)

@@ -82,6 +82,12 @@ class WGANTS(GAN):
                 "WGAN-TS does not take merged_update: its critic update is a linear "
                 "program followed by n_r regression steps, not one gradient step."
             )
+        if self.options.lecam_weight:
+            raise ValueError(
+                "WGAN-TS does not take lecam_weight: its critic update regresses D onto the "
+                "transport potentials T*, with no pair of outputs on real and generated "
+                "minibatches for LeCam's moving averages. Use lecam_weight=0."
+            )
         if self.num_classes is not None:
             raise ValueError(
                 "WGAN-TS is unconditional: its linear program pairs every real sample "

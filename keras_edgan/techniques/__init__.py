@@ -2,10 +2,10 @@
 
 Each is one argument of `keras_edgan.models.GAN` (see its docstring for what the
 sources found about it); this package holds their building blocks: the noise of z and
-the truncation trick, noisy labels, instance noise, experience replay, feature
-matching's features, historical averaging, WGAN's critic schedule, the contract of
-class-conditional networks, and the generator's condition number that Jacobian
-Clamping lowers. Their losses are in `keras_edgan.losses`.
+the truncation trick, noisy labels, instance noise, DiffAugment, experience replay,
+feature matching's features, historical averaging, LeCam's moving averages, WGAN's
+critic schedule, the contract of class-conditional networks, and the generator's
+condition number that Jacobian Clamping lowers. Their losses are in `keras_edgan.losses`.
 """
 
 from keras_edgan.techniques.conditional_commit import commit_if
@@ -15,6 +15,12 @@ from keras_edgan.techniques.conditioning import (
     class_labels,
 )
 from keras_edgan.techniques.critic_schedule import critic_steps
+from keras_edgan.techniques.diff_augment import (
+    apply_diff_augment,
+    diff_augment,
+    diff_augment_draws,
+    diff_augment_policy,
+)
 from keras_edgan.techniques.experience_replay import ExperienceReplay, replay_buffer_size
 from keras_edgan.techniques.feature_matching import feature_extractor
 from keras_edgan.techniques.generator_conditioning import (
@@ -25,6 +31,7 @@ from keras_edgan.techniques.generator_conditioning import (
 )
 from keras_edgan.techniques.historical_averaging import HistoricalAverage
 from keras_edgan.techniques.instance_noise import add_instance_noise, instance_noise_stddev
+from keras_edgan.techniques.lecam import LeCamAverages
 from keras_edgan.techniques.latent_noise import (
     NOISE_DISTRIBUTIONS,
     latent_noise,
@@ -37,12 +44,17 @@ __all__ = [
     "BoundDiscriminator",
     "ExperienceReplay",
     "HistoricalAverage",
+    "LeCamAverages",
     "NOISE_DISTRIBUTIONS",
     "add_instance_noise",
+    "apply_diff_augment",
     "check_conditioning",
     "class_labels",
     "commit_if",
     "critic_steps",
+    "diff_augment",
+    "diff_augment_draws",
+    "diff_augment_policy",
     "feature_extractor",
     "flip_targets",
     "generator_condition_number",
