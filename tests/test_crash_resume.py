@@ -22,7 +22,7 @@ STEPS = 40
 KILLS = 5
 FLAGS = {  # a checkpoint every step: most of the time is spent in or near a save
     "width": 4, "latent_dim": 8, "batch_size": 8, "steps": STEPS, "log_every": 1,
-    "checkpoint_every": 1, "sample_every": STEPS,
+    "checkpoint_every": 1, "sample_every": STEPS, "eval_every": 0,
 }
 
 
