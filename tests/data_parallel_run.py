@@ -139,7 +139,7 @@ def main(logdir):
         results["resumed"] = weights(resumed)
 
         techniques = {
-            "wgan_critic_schedule": (models.WGAN, {"critic_schedule": 2}),
+            "wgan_critic_schedule": (models.WGAN, {"critic_schedule": 2, "ema": 0.9}),
             "nsgan_replay": (models.NSGAN, {"replay_buffer_size": 16}),
         }
         for name, (model, options) in techniques.items():

@@ -95,11 +95,11 @@ def test_resume_under_the_strategy_is_exact(run):
 
 
 def test_stateful_techniques_keep_one_state_on_all_replicas(run):
-    """WGAN's critic schedule (a step counter) and experience replay (a buffer each
-    replica fills from its own fakes) train to finite losses, and on TensorFlow every
-    replica's copy of every variable is the same after 3 steps (the buffer was not,
-    before each replica stored the first replica's pick). Under JAX a variable is
-    one array."""
+    """WGAN's critic schedule (a step counter) with the generator's moving average,
+    and experience replay (a buffer each replica fills from its own fakes) train to
+    finite losses, and on TensorFlow every replica's copy of every variable is the
+    same after 3 steps (the buffer was not, before each replica stored the first
+    replica's pick). Under JAX a variable is one array."""
     backend, results = run
     for name in ("wgan_critic_schedule", "nsgan_replay"):
         logs = results[f"{name}_logs"]

@@ -56,8 +56,8 @@ def test_one_merged_step_is_one_gradient_step_of_each_loss_at_the_old_weights(cl
 
     def g_loss_fn():
         fake = generator(z, training=True)
-        return reference.generator_loss(
-            discriminator(fake, training=True), real, fake, reference.critic(None)
+        return reference.generator_objective(
+            real, fake, None, reference.critic(None), discriminator(fake, training=True)
         )
 
     seed_state = ops.convert_to_numpy(reference.seed_generator.state).copy()

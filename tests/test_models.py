@@ -85,11 +85,13 @@ def test_edgan_generator_loss_is_eq_10():
     real = ops.convert_to_tensor(rng.uniform(-1, 1, (16, 2)).astype("float32"))
     fake = ops.convert_to_tensor(rng.uniform(-1, 1, (16, 2)).astype("float32"))
     fake_logits = ops.convert_to_tensor(rng.normal(size=(16, 1)).astype("float32"))
-    loss, penalties = gan.generator_loss(fake_logits, real, fake, None)
+    loss, logs = gan.generator_objective(real, fake, None, None, fake_logits)
     ced = losses.conditional_entropy_distance(real, fake)
-    expected = np.mean(np.log1p(np.exp(-ops.convert_to_numpy(fake_logits)))) + 2.5 * float(ced)
-    np.testing.assert_allclose(float(loss), expected, rtol=1e-5)
-    np.testing.assert_allclose(float(penalties["ced"]), float(ced), rtol=1e-6)
+    adversarial = np.mean(np.log1p(np.exp(-ops.convert_to_numpy(fake_logits))))
+    np.testing.assert_allclose(float(loss), adversarial + 2.5 * float(ced), rtol=1e-5)
+    np.testing.assert_allclose(float(logs["ced"]), float(ced), rtol=1e-6)
+    np.testing.assert_allclose(float(logs["g_adversarial"]), adversarial, rtol=1e-5)
+    assert set(logs) == {"ced", "g_adversarial"}
 
 
 def test_edgan_fit_logs_ced_and_generates():
@@ -101,7 +103,10 @@ def test_edgan_fit_logs_ced_and_generates():
         tf.data.Dataset.from_tensor_slices(real).batch(16, drop_remainder=True),
         epochs=2, verbose=0,
     ).history
-    assert set(history) == {"d_loss", "g_loss", "ced"}
+    assert set(history) == {
+        "d_loss", "g_loss", "ced", "g_adversarial", "d_real", "d_fake", "p_real", "p_fake",
+        "d_grad_norm", "g_grad_norm",
+    }
     assert all(np.isfinite(v).all() for v in history.values())
     assert int(gan.g_optimizer.iterations) == 8 and int(gan.d_optimizer.iterations) == 16
     samples = gan.generate(5, seed=1)

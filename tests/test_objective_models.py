@@ -106,11 +106,11 @@ def test_js_penalty_generator_loss_replaces_ced_by_js():
     fake = ops.convert_to_tensor(rng.uniform(-1, 1, (16, 6)).astype("float32"))
     fake_logits = ops.convert_to_tensor(rng.normal(size=(16, 1)).astype("float32"))
     gan = models.JSPenaltyGAN(*tiny_networks(), 3, penalty_weight=2.0, bins=16)
-    loss, penalties = gan.generator_loss(fake_logits, real, fake, None)
+    loss, logs = gan.generator_objective(real, fake, None, None, fake_logits)
     js = float(ops.convert_to_numpy(losses.js_divergence(real, fake, bins=16)))
     ns = float(ops.convert_to_numpy(losses.non_saturating_generator_loss(fake_logits)))
     np.testing.assert_allclose(float(ops.convert_to_numpy(loss)), ns + 2.0 * js, rtol=1e-5)
-    assert set(penalties) == {"js"} and gan.penalty_names == ("js",)
+    assert set(logs) == {"js", "g_adversarial"} and gan.penalty_names == ("js",)
 
 
 # Training runs: a short run per objective moves the generator toward the data.

@@ -20,6 +20,7 @@ TECHNIQUES = {
         d_steps=2, real_target=0.9, flip_rate=0.1, instance_noise=0.2, instance_noise_steps=4,
         replay_buffer_size=3, historical_averaging=0.01, feature_matching=True,
         jacobian_clamping=1.0, jacobian_clamping_min=0.1, jacobian_clamping_max=0.5,
+        ema=0.9, ema_start=2,
     )),
     # R1 is WGAN's case only: with NSGAN's techniques and both penalties, the first
     # run of a process differs from the next ones in the round-off of the gradient of
@@ -33,7 +34,7 @@ TECHNIQUES = {
     "wgan": (models.WGAN, dict(
         d_steps=2, critic_schedule=1, instance_noise=0.2, replay_buffer_size=2,
         noise_distribution="uniform", r1_weight=1.0, jacobian_clamping=1.0,
-        jacobian_clamping_min=0.1, jacobian_clamping_max=0.5,
+        jacobian_clamping_min=0.1, jacobian_clamping_max=0.5, ema=0.9,
     )),
     # DiffAugment transforms images: this case trains on 8 x 8 x 3 ones. Its generator's
     # Dense has no bias before BatchNormalization: that bias's gradient is 0 in exact

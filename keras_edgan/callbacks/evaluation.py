@@ -13,6 +13,9 @@ from keras_edgan.callbacks.periodic import PeriodicCallback
 class FID(PeriodicCallback):
     """Scores the generator every `every_n_steps` training steps and at the end of training.
 
+    The generator scored is the model's `sampling_generator`: with `ema`, the
+    moving average of the trained generator's weights (the setup text says so).
+
     Each evaluation streams `num_samples` generated images (fixed noise seed, so
     successive numbers differ only by training) through a feature extractor and
     compares them with real statistics computed once and cached on disk. It
@@ -92,7 +95,7 @@ class FID(PeriodicCallback):
 
     def on_train_begin(self, logs=None):
         self._writer = summary.writer(self.logdir)
-        generator = self.model.generator
+        generator = self.model.sampling_generator
         probe = generator(ops.zeros((1, self.model.latent_dim)), training=False)
         self._real = evaluation.real_statistics(
             self.extractor, self.dataset, self.real_samples, image_size=int(probe.shape[1]),
@@ -100,10 +103,16 @@ class FID(PeriodicCallback):
             batch_size=self.batch_size,
         )
         weights = f" (weights {self.extractor.weights})" if self.extractor.weights else ""
+        options = self.model.options
+        scored = (
+            f"the moving average of the generator's weights (ema {options.ema}, "
+            f"ema_start {options.ema_start})" if options.ema else "the trained generator"
+        )
         with self._writer.as_default():
             tf.summary.text(
                 "evaluation/setup",
-                f"extractor **{self.extractor.name}**{weights}; real samples {self._real.count} "
+                f"{scored}; extractor **{self.extractor.name}**{weights}; "
+                f"real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
                 f"per evaluation; metrics "
                 f"{', '.join(evaluation.metric_names(self.extractor, self.manifold_metrics))}",
@@ -123,7 +132,7 @@ class FID(PeriodicCallback):
         """Scores the generator now, logs the scores and returns the `Report`."""
         step = self.model.generator_step
         report = evaluation.evaluate_generator(
-            self.model.generator, self.model.latent_dim, self.extractor, self._real,
+            self.model.sampling_generator, self.model.latent_dim, self.extractor, self._real,
             self.num_samples, noise_stddev=self.model.options.noise_stddev,
             noise_distribution=self.model.options.noise_distribution,
             batch_size=self.batch_size, seed=self.seed, manifold_metrics=self.manifold_metrics,

@@ -39,8 +39,9 @@ def save_png(grid, path):
 class SampleGrid(PeriodicCallback):
     """Shows training progress as a grid of samples from the same noise each time.
 
-    Every `every_n_steps` training steps and at the end of training, the generator (in
-    inference mode) maps a fixed noise batch to images; the grid goes to TensorBoard
+    Every `every_n_steps` training steps and at the end of training, the model's
+    `sampling_generator` (the moving average with `ema`; in inference mode) maps a
+    fixed noise batch to images; the grid goes to TensorBoard
     (`samples` image, step = generator updates) and to `logdir/samples/step_NNNNNNN.png`;
     the last one is also written as `logdir/samples.png`.
 
@@ -99,7 +100,8 @@ class SampleGrid(PeriodicCallback):
     def draw(self):
         """Generates the grid, logs it, and returns it as a uint8 array."""
         step = self.model.generator_step
-        images = keras.ops.convert_to_numpy(self.model.generator(self._inputs, training=False))
+        generator = self.model.sampling_generator
+        images = keras.ops.convert_to_numpy(generator(self._inputs, training=False))
         grid = image_grid(images, self._rows)
         save_png(grid, os.path.join(self.logdir, "samples", f"step_{step:07d}.png"))
         with self._writer.as_default():

@@ -16,6 +16,25 @@ DESCRIPTIONS = {
                f"each step's d_steps discriminator updates, {_WINDOW}."),
     "g_loss": ("losses", "L_G, the generator's loss with its penalties (e.g. EDGAN's λ·ρ), "
                f"{_WINDOW} (under a critic schedule: over the committed generator updates)."),
+    "g_adversarial": ("losses", "The adversarial term of L_G alone, without the model's "
+                      "penalties (EDGAN's λ·ρ) and the techniques' terms (Jacobian Clamping, "
+                      "historical averaging); feature matching's loss when that replaces it; "
+                      f"{_WINDOW}."),
+    "d_real": ("discriminator", "Mean output (logit or score) of D on the real minibatch, in "
+               f"the last of each step's discriminator updates, {_WINDOW}."),
+    "d_fake": ("discriminator", "Mean output (logit or score) of D on the generated "
+               "minibatch, in the last of each step's discriminator updates, "
+               f"{_WINDOW}."),
+    "p_real": ("discriminator", "Mean probability σ(D(x)) that D gives the real samples, in "
+               f"the last of each step's discriminator updates, {_WINDOW}."),
+    "p_fake": ("discriminator", "Mean probability σ(D(G(z))) that D gives the generated "
+               "samples, in the last of each step's discriminator updates, "
+               f"{_WINDOW}."),
+    "d_grad_norm": ("optimization", "‖∇L_D‖₂ over all of D's weights, before the optimizer, "
+                    f"in the last of each step's discriminator updates, {_WINDOW}."),
+    "g_grad_norm": ("optimization", "‖∇L_G‖₂ over all of G's weights, before the optimizer "
+                    "(without VER's information gradient), "
+                    f"{_WINDOW} (under a critic schedule: over the committed updates)."),
     "ced": ("penalties", "EDGAN's conditional entropy distance ρ(X, Y) = H(X|Y) + H(Y|X) "
             f"between the real and generated minibatches, unweighted, {_WINDOW}."),
     "js": ("penalties", "The JS-penalty's Jensen-Shannon divergence of the real and "
@@ -40,6 +59,7 @@ class Scalars(keras.callbacks.Callback):
     `d_steps` or epoch sizes line up; with each, a description of what it is and
     what it averages (`DESCRIPTIONS`), under a group by meaning: `losses/`,
     `penalties/` (unweighted), `estimates/` (VER's mutual information, ...),
+    `discriminator/` (D's mean outputs), `optimization/` (gradient norms),
     `other/` for names it does not know. Beside them: `optimization/lr_d`,
     `optimization/lr_g` (the optimizers' current learning rates) and
     `speed/steps_per_second` and, given `images_per_step`, `speed/images_per_second`

@@ -16,7 +16,10 @@ def load_generator(checkpoint):
 
     `checkpoint` is a `.keras` generator (with the run's config.json beside it
     if any), a `ckpt-*.weights.h5` file in `RUN/checkpoints/`, or a run
-    directory (its newest checkpoint, else its generator.keras).
+    directory (its newest checkpoint, else its generator.keras). The generator is
+    the one that samples: with the run's `ema`, the moving average of the
+    trained generator's weights (the run's `generator_raw.keras` holds the trained
+    one; pass that file to use it).
     """
     if os.path.isdir(checkpoint):
         found = checkpoints(os.path.join(checkpoint, "checkpoints"))
@@ -46,7 +49,7 @@ def load_generator(checkpoint):
         config = config_lib.load(config_path)
         gan, _ = build_gan(config)
         gan.load_weights(checkpoint)
-        return gan.generator, gan.latent_dim, config, gan.generator_step, checkpoint
+        return gan.sampling_generator, gan.latent_dim, config, gan.generator_step, checkpoint
     raise ValueError(
         f"Cannot read {checkpoint}: expected a generator .keras file, a "
         f"ckpt-*.weights.h5 checkpoint or a train run directory."

@@ -359,8 +359,13 @@ def _fit(gan, dataset, period, taken, run_callbacks, checkpoint, logdir, stop):
 
 def _save_networks(gan, logdir, data):
     """Writes both networks as `.keras` files, each under a temporary name renamed
-    into place: a crash never leaves a half-written one."""
-    for name, network in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+    into place: a crash never leaves a half-written one. `generator.keras` is the
+    generator that samples; with `ema` that is the moving average, and the
+    trained generator is `generator_raw.keras`."""
+    networks = [("generator", gan.sampling_generator), ("discriminator", gan.discriminator)]
+    if gan.sampling_generator is not gan.generator:
+        networks.append(("generator_raw", gan.generator))
+    for name, network in networks:
         temporary = os.path.join(logdir, f".tmp-{name}.keras")
         network.save(temporary)
         os.replace(temporary, os.path.join(logdir, f"{name}.keras"))

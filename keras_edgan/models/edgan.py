@@ -88,8 +88,7 @@ class EDGAN(LogisticDiscriminatorLoss, GAN):
         self.coupling = coupling
 
     def generator_loss(self, fake_logits, real, fake, critic):
-        penalty, penalties = self.generator_penalty(real, fake)
-        return non_saturating_generator_loss(fake_logits) + penalty, penalties
+        return non_saturating_generator_loss(fake_logits), {}
 
     def generator_penalty(self, real, fake):
         ced = conditional_entropy_distance(real, fake, coupling=self.coupling, **self.ced_options)

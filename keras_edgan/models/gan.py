@@ -27,6 +27,7 @@ from keras_edgan.techniques.critic_schedule import critic_steps
 from keras_edgan.techniques.diff_augment import check_images, diff_augment
 from keras_edgan.techniques.experience_replay import ExperienceReplay
 from keras_edgan.techniques.feature_matching import feature_extractor
+from keras_edgan.techniques.generator_ema import GeneratorEMA
 from keras_edgan.techniques.historical_averaging import HistoricalAverage
 from keras_edgan.techniques.instance_noise import add_instance_noise, instance_noise_stddev
 from keras_edgan.techniques.latent_noise import latent_noise, numpy_latent_noise
@@ -53,21 +54,23 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     - `discriminator_loss(real_logits, fake_logits, real, fake, critic)` → scalar;
     - `generator_loss(fake_logits, real, fake, critic)` → `(scalar, {penalty_name:
-      value})`, where `real` is the last real minibatch of the step, paired with
-      `fake` by index.
+      value})`, the adversarial term of the generator's loss, where `real` is the
+      last real minibatch of the step, paired with `fake` by index.
 
     `critic` is the discriminator as a function of samples alone, bound to the labels
     of the update in progress for a conditional GAN: losses that run the
     discriminator themselves (gradient penalties, relativistic pairs) call it. A model
-    whose generator loss adds a penalty to its adversarial term (EDGAN's λρ) also
-    returns that penalty from `generator_penalty(real, fake)`, so that feature
-    matching can replace the adversarial term alone. A model that changes an update
+    whose generator adds a penalty to its adversarial term (EDGAN's λρ) returns it
+    from `generator_penalty(real, fake)`; `generator_objective` adds the two (and
+    logs the adversarial term alone as `g_adversarial`), so that feature matching
+    can replace the adversarial term alone. A model that changes an update
     beyond its losses overrides a hook: `after_discriminator_update` (WGAN's weight
     clipping) or `generator_update` (VER's statistics network and gradient).
 
     The options of the step and its training techniques (`d_steps`, the noise,
     instance noise, DiffAugment, experience replay, feature matching, historical
-    averaging, R1, LeCam, Jacobian Clamping, the critic schedule, the merged update)
+    averaging, R1, LeCam, Jacobian Clamping, the generator's moving average, the critic
+    schedule, the merged update)
     are the fields of `keras_edgan.models.TrainingOptions`, given as keyword
     arguments or as `options`; each model's defaults are in its `default_options`.
 
@@ -102,6 +105,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     """
 
     penalty_names = ()
+    output_names = ("d_real", "d_fake")
+    """The names of `discriminator_outputs`."""
     default_options = {}
     """This model's defaults for `TrainingOptions` fields (e.g. EDGAN's d_steps=2)."""
     config_names = {}
@@ -144,7 +149,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self._build_techniques()
         self.trackers = {
             name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", *self.penalty_names, *self._technique_penalties())
+            for name in ("d_loss", "g_loss", "g_adversarial", *self.penalty_names,
+                         *self._technique_penalties(), *self._diagnostic_names())
         }
         # A Model without call() is still trainable by fit on JAX and torch only
         # when marked built; both networks are built functional models.
@@ -152,8 +158,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     def _build_techniques(self):
         """The state of the options' techniques: replay buffer, feature extractor,
-        historical means, LeCam's moving averages, the critic schedule's counter (None
-        when off)."""
+        historical means, LeCam's moving averages, the generator's moving average, the
+        critic schedule's counter (None when off)."""
         options, generator, discriminator = self.options, self.generator, self.discriminator
         check_images(generator.outputs[0].shape[1:], options.diff_augment)
         self.replay = (
@@ -180,6 +186,10 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.lecam_averages = (
             LeCamAverages(name="lecam_averages") if options.lecam_weight else None
         )
+        self.generator_ema = (
+            GeneratorEMA(generator, options.ema, options.ema_start, name="generator_ema")
+            if options.ema else None
+        )
         self.critic_updates = (
             self.add_weight(shape=(), initializer="zeros", dtype="int32", trainable=False,
                             name="critic_updates")
@@ -196,6 +206,18 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             *(("jacobian_clamping",) if self.options.jacobian_clamping else ()),
         )
 
+    def _diagnostic_names(self):
+        """The names of what the updates log about the networks: the gradient norms
+        `d_grad_norm` and `g_grad_norm` and `output_names`."""
+        return ("d_grad_norm", "g_grad_norm", *self.output_names)
+
+    def discriminator_outputs(self, real_logits, fake_logits):
+        """`{name: value}` logged about D's outputs in each discriminator update, one
+        per name of `output_names`: the mean of its outputs on the real (`d_real`)
+        and on the generated samples (`d_fake`); a model whose loss reads them as
+        logits of probabilities adds those (`LogisticDiscriminatorLoss`)."""
+        return {"d_real": ops.mean(real_logits), "d_fake": ops.mean(fake_logits)}
+
     @property
     def d_steps(self):
         return self.options.d_steps
@@ -205,6 +227,15 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         """Real minibatches in one element of the training dataset: batch it at this
         many times the minibatch size."""
         return self.options.minibatches_per_step
+
+    @property
+    def sampling_generator(self):
+        """The generator that samples (`generate`, sample grids, evaluations, the
+        saved `generator.keras`): the moving average of the trained generator's
+        weights with `ema`, else the trained generator itself."""
+        if self.generator_ema is None:
+            return self.generator
+        return self.generator_ema.network
 
     @property
     def generator_step(self):
@@ -288,7 +319,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         )
 
     def generate(self, n, seed=None, labels=None, truncation=None, batch_size=256):
-        """Returns `n` generated images as a numpy array (inference mode).
+        """Returns `n` generated images as a numpy array (inference mode), from the
+        `sampling_generator` (the moving average with `ema`).
 
         The noise comes from numpy's generator seeded with `seed`, not from the
         training stream, so sampling never changes what training would draw next.
@@ -313,7 +345,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             inputs = z
         else:
             inputs = [z, class_labels(n, self.num_classes, labels, rng)]
-        images = self.generator.predict(inputs, batch_size=batch_size, verbose=0)
+        images = self.sampling_generator.predict(inputs, batch_size=batch_size, verbose=0)
         return images.astype("float32", copy=False)  # bfloat16/float16 under mixed policies
 
     def step(self, data):
@@ -337,7 +369,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         for real_minibatch, minibatch_labels in minibatches:
             d_loss, d_penalties = self.discriminator_update(real_minibatch, minibatch_labels)
         g_loss, penalties = self.generator_update(*minibatches[-1])
-        self.generator_updates.assign(self.generator_updates + 1)
+        self.count_generator_update()
         return self._log(d_loss, g_loss, penalties, d_penalties)
 
     def scheduled_step(self, real, labels):
@@ -353,7 +385,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             commit, self.generator_state(), lambda: self.generator_update(real, labels)
         )
         self.critic_updates.assign(ops.where(commit, 0, critic_updates))
-        self.generator_updates.assign(self.generator_updates + ops.cast(commit, "int32"))
+        self.count_generator_update(commit)
         return self._log(d_loss, g_loss, penalties, d_penalties,
                          generator_weight=ops.cast(commit, "float32"))
 
@@ -380,6 +412,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
                 real, critic, (real_logits, held_logits)
             )
             d_loss = d_loss + d_penalty + self.regularization(self.discriminator)
+            d_penalties = {**d_penalties, **self.discriminator_outputs(real_logits, held_logits)}
             g_loss, penalties = self.generator_objective(real, fake, labels, critic)
             # Jacobian Clamping's term depends on G alone: no gradient for D.
             g_loss = g_loss + clamping + self.regularization(self.generator)
@@ -397,8 +430,19 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self.d_optimizer.apply(grads[:count], self.discriminator.trainable_variables)
         self.after_discriminator_update()
         self.g_optimizer.apply(grads[count:], self.generator.trainable_variables)
-        self.generator_updates.assign(self.generator_updates + 1)
+        self.count_generator_update()
+        d_penalties["d_grad_norm"] = global_norm(grads[:count])
+        penalties["g_grad_norm"] = global_norm(grads[count:])
         return self._log(d_loss, g_loss, penalties, d_penalties)
+
+    def count_generator_update(self, commit=None):
+        """Counts the generator update just made and folds it into the generator's
+        moving average; `commit` (a boolean tensor) False counts nothing, for an
+        update the critic schedule discarded."""
+        increment = 1 if commit is None else ops.cast(commit, "int32")
+        self.generator_updates.assign(self.generator_updates + increment)
+        if self.generator_ema is not None:
+            self.generator_ema.update(self.generator, self.generator_updates.value, commit)
 
     def discriminator_update(self, real, labels):
         """One discriminator update on a real minibatch and fresh fakes; `(loss,
@@ -416,12 +460,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             penalty, penalties = self.discriminator_penalty(
                 real, critic, (real_logits, fake_logits)
             )
-            return loss + penalty + self.regularization(self.discriminator), penalties
+            loss = loss + penalty + self.regularization(self.discriminator)
+            return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
 
-        loss, penalties, grads = self._gradients(loss_fn, self.discriminator)
+        loss, logs, grads = self._gradients(loss_fn, self.discriminator)
         self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
         self.after_discriminator_update()
-        return loss, penalties
+        return loss, {**logs, "d_grad_norm": global_norm(grads)}
 
     def after_discriminator_update(self):
         """Hook run after each discriminator update (WGAN clips the weights here)."""
@@ -449,7 +494,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             loss = loss + clamping + self.regularization(self.generator)
             return loss, {**penalties, **clamping_logs}
 
-        return self._gradients(loss_fn, self.generator)
+        loss, logs, grads = self._gradients(loss_fn, self.generator)
+        return loss, {**logs, "g_grad_norm": global_norm(grads)}, grads
 
     def generator_state(self):
         """The variables a generator update writes: the generator's weights and
@@ -498,15 +544,19 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         return seen
 
     def generator_objective(self, real, fake, labels, critic, fake_logits=None):
-        """L_G of the generated `fake`: `(loss, penalties)`. Feature matching replaces
-        the model's adversarial loss and keeps its penalty."""
+        """L_G of the generated `fake`, the adversarial term plus `generator_penalty`:
+        `(loss, penalties)`, the penalties with the adversarial term as
+        `g_adversarial`. Feature matching replaces the model's adversarial term."""
         if self.feature_extractor is not None:
-            loss = feature_matching_loss(self._features(real, labels), self._features(fake, labels))
-            penalty, penalties = self.generator_penalty(real, fake)
-            return loss + penalty, penalties
-        if fake_logits is None:
-            fake_logits = self._discriminate(fake, labels)
-        return self.generator_loss(fake_logits, real, fake, critic)
+            adversarial, logs = feature_matching_loss(
+                self._features(real, labels), self._features(fake, labels)
+            ), {}
+        else:
+            if fake_logits is None:
+                fake_logits = self._discriminate(fake, labels)
+            adversarial, logs = self.generator_loss(fake_logits, real, fake, critic)
+        penalty, penalties = self.generator_penalty(real, fake)
+        return adversarial + penalty, {"g_adversarial": adversarial, **logs, **penalties}
 
     def generator_penalty(self, real, fake):
         """`(term, {penalty_name: value})`: the penalty the generator loss adds to its
@@ -652,3 +702,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         if labels is None:
             return [(x, None) for x in images]
         return list(zip(images, ops.split(labels, self.d_steps, axis=0)))
+
+
+def global_norm(gradients):
+    """‖g‖₂ of all the `gradients` of an update together (float32)."""
+    return ops.sqrt(sum(ops.sum(ops.square(ops.cast(g, "float32"))) for g in gradients))

@@ -32,6 +32,8 @@ class LogisticDiscriminatorLoss:
     ```
     """
 
+    output_names = ("d_real", "d_fake", "p_real", "p_fake")
+
     def __init__(self, *args, real_target=1.0, fake_target=0.0, flip_rate=0.0, **kwargs):
         super().__init__(*args, **kwargs)
         self.real_target, self.fake_target = float(real_target), float(fake_target)
@@ -52,6 +54,16 @@ class LogisticDiscriminatorLoss:
         return minimax_discriminator_loss(
             real_logits, fake_logits, *self.discriminator_targets(real_logits, fake_logits)
         )
+
+    def discriminator_outputs(self, real_logits, fake_logits):
+        """`GAN.discriminator_outputs` and, D(x) being σ of its logit here, the mean
+        probabilities D gives the real (`p_real`) and the generated samples
+        (`p_fake`)."""
+        return {
+            **super().discriminator_outputs(real_logits, fake_logits),
+            "p_real": ops.mean(ops.sigmoid(real_logits)),
+            "p_fake": ops.mean(ops.sigmoid(fake_logits)),
+        }
 
     def discriminator_targets(self, real_logits, fake_logits):
         """`(real_targets, fake_targets)`: `real_target` and `fake_target` (label

@@ -98,6 +98,18 @@ class TrainingOptions:
             leaves unpenalised (the paper's 1).
         jacobian_clamping_max: λ_max, the largest quotient Q Jacobian Clamping
             leaves unpenalised (the paper's 20).
+        ema: β of the generator's exponential moving average (Yazıcı et al.
+            2019): a copy of the generator whose weights follow
+            θ̄ ← β·θ̄ + (1 − β)·θ after each generator update, the generator that
+            samples: `generate`, the sample grids, the evaluations and the saved
+            `generator.keras` use it (the trained generator is `gan.generator`,
+            saved as `generator_raw.keras`). Its weights are in the checkpoints
+            (`keras_edgan.techniques.GeneratorEMA`). StudioGAN and BigGAN use 0.9999
+            over 10⁵ updates or more; the time constant is about 1/(1 − β) updates.
+            0 disables it.
+        ema_start: generator updates during which the moving average copies the
+            generator instead of averaging it (a warm-up, StudioGAN's g_ema_start),
+            so that it does not carry the first, random weights for long.
         critic_schedule: WGAN's critic schedule (Arjovsky et al.'s code; guide §5.3):
             100 critic updates before each of the first critic_schedule generator
             updates and before every 500th, d_steps otherwise. Each training step
@@ -125,6 +137,8 @@ class TrainingOptions:
     jacobian_clamping_epsilon: float = 1.0
     jacobian_clamping_min: float = 1.0
     jacobian_clamping_max: float = 20.0
+    ema: float = 0.0
+    ema_start: int = 0
     critic_schedule: int | None = None
 
     def __post_init__(self):
@@ -140,10 +154,16 @@ class TrainingOptions:
         for name in ("instance_noise", "historical_averaging", "r1_weight", "lecam_weight",
                      "jacobian_clamping",
                      "jacobian_clamping_epsilon", "jacobian_clamping_min",
-                     "jacobian_clamping_max"):
+                     "jacobian_clamping_max", "ema"):
             set_(name, _nonnegative(name, getattr(self, name), float))
         self._check_jacobian_clamping()
-        for name in ("instance_noise_steps", "replay_buffer_size"):
+        if not self.ema < 1:
+            raise ValueError(
+                f"ema (β of the generator's moving average) must be below 1, which "
+                f"would never move the average; got {self.ema!r}. Use e.g. 0.999, "
+                f"or 0 to disable it."
+            )
+        for name in ("instance_noise_steps", "replay_buffer_size", "ema_start"):
             set_(name, _nonnegative(name, getattr(self, name), int))
         if self.critic_schedule is not None:
             set_("critic_schedule", _nonnegative("critic_schedule", self.critic_schedule, int))

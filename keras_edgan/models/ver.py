@@ -131,10 +131,12 @@ class VER(GAN):
                 f"MINE uses 0.01."
             )
         self.gan = gan
-        # The wrapped GAN's penalties and the MI bound are logged beside the losses.
+        # The wrapped GAN's penalties and outputs and the MI bound are logged beside
+        # the losses.
         self.penalty_names = (*gan.penalty_names, "mi")
-        for name in self.penalty_names:
-            self.trackers[name] = keras.metrics.Mean(name=name)
+        self.output_names = gan.output_names
+        for name in (*self.penalty_names, *self.output_names):
+            self.trackers.setdefault(name, keras.metrics.Mean(name=name))
         self.mi_weight = float(mi_weight)
         self.moving_average_rate = float(moving_average_rate)
         self.statistics_network = statistics_network or mine_statistics_network(
@@ -167,6 +169,9 @@ class VER(GAN):
 
     def generator_loss(self, fake_logits, real, fake, critic):
         return self.gan.generator_loss(fake_logits, real, fake, critic)
+
+    def discriminator_outputs(self, real_logits, fake_logits):
+        return self.gan.discriminator_outputs(real_logits, fake_logits)
 
     def after_discriminator_update(self):
         self.gan.after_discriminator_update()

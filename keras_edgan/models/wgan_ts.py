@@ -13,7 +13,7 @@ from keras_edgan.losses.two_step import (
 )
 from keras_edgan.losses.wasserstein import wasserstein_generator_loss
 from keras_edgan.models import registry
-from keras_edgan.models.gan import GAN
+from keras_edgan.models.gan import GAN, global_norm
 
 # Layers between the scaled layer and the output that pass its values on unchanged.
 _PASS_THROUGH = (keras.layers.Flatten, keras.layers.Reshape)
@@ -103,7 +103,9 @@ class WGANTS(GAN):
 
     def discriminator_update(self, real, labels):
         """Algorithm 1, lines 5–14: the LP, the centring, n_r regression steps, the
-        weight scaling. `(regression loss, {minibatch_wasserstein, scaling_factor})`."""
+        weight scaling. `(regression loss, logs)`, the logs with
+        `minibatch_wasserstein` and `scaling_factor` and D's outputs and gradient
+        norm in the last regression step."""
         fake, _ = self.discriminator_fakes(real, labels)
         seen = self.discriminator_input()
         real, fake = seen(real), seen(fake)
@@ -116,18 +118,20 @@ class WGANTS(GAN):
         critic = self.critic(labels)
 
         def loss_fn():
-            loss = two_step_regression_loss(
-                self._discriminate(real, labels), self._discriminate(fake, labels), targets
-            )
+            real_logits = self._discriminate(real, labels)
+            fake_logits = self._discriminate(fake, labels)
+            loss = two_step_regression_loss(real_logits, fake_logits, targets)
             penalty, penalties = self.discriminator_penalty(real, critic)
-            return loss + penalty + self.regularization(self.discriminator), penalties
+            loss = loss + penalty + self.regularization(self.discriminator)
+            return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
 
         for _ in range(self.regression_steps):
-            loss, penalties, grads = self._gradients(loss_fn, self.discriminator)
+            loss, logs, grads = self._gradients(loss_fn, self.discriminator)
             self.d_optimizer.apply(grads, self.discriminator.trainable_variables)
         beta = self.scale_weights(real, fake, costs, labels)
         self.after_discriminator_update()
-        return loss, {**penalties, "minibatch_wasserstein": distance, "scaling_factor": beta}
+        return loss, {**logs, "d_grad_norm": global_norm(grads),
+                      "minibatch_wasserstein": distance, "scaling_factor": beta}
 
     def scale_weights(self, real, fake, costs, labels=None):
         """Eq. 15: β of the critic on the minibatches (`costs` their c_ij), and

@@ -3,8 +3,8 @@
 Each is one argument of `keras_edgan.models.GAN` (see its docstring for what the
 sources found about it); this package holds their building blocks: the noise of z and
 the truncation trick, noisy labels, instance noise, DiffAugment, experience replay,
-feature matching's features, historical averaging, LeCam's moving averages, WGAN's
-critic schedule, the contract of class-conditional networks, and the generator's
+feature matching's features, historical averaging, LeCam's moving averages, the
+generator's moving average, WGAN's critic schedule, the contract of class-conditional networks, and the generator's
 condition number that Jacobian Clamping lowers. Their losses are in `keras_edgan.losses`.
 """
 
@@ -23,6 +23,7 @@ from keras_edgan.techniques.diff_augment import (
 )
 from keras_edgan.techniques.experience_replay import ExperienceReplay, replay_buffer_size
 from keras_edgan.techniques.feature_matching import feature_extractor
+from keras_edgan.techniques.generator_ema import GeneratorEMA
 from keras_edgan.techniques.generator_conditioning import (
     generator_condition_number,
     generator_jacobians,
@@ -43,6 +44,7 @@ from keras_edgan.techniques.noisy_labels import flip_targets
 __all__ = [
     "BoundDiscriminator",
     "ExperienceReplay",
+    "GeneratorEMA",
     "HistoricalAverage",
     "LeCamAverages",
     "NOISE_DISTRIBUTIONS",
