@@ -1,6 +1,12 @@
 """The architectures of Garrido et al.'s practical guide (seed 003): sizes against the
-guide's tables (§2.2, §3.1.7, §3.3.1, §4.3, §5.6), the ways the label is fed (§2.7,
-§3.3.1, §5.5) and label-aware virtual batch normalization (§4.4)."""
+guide's tables (§2.2, §3.1.7, §3.3.1, §4.3, §5.6), the kernel sizes of §3.2, the ways
+the label is fed (§2.7, §3.3.1, §5.5) and label-aware virtual and reference batch
+normalization (§4.4)."""
+
+import json
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -15,6 +21,7 @@ from keras_edgan.architectures import (
     registry,
     wgan_layernorm,
 )
+from keras_edgan.architectures.guide import guide_dcgan_rbn
 from keras_edgan.cli import config as config_lib
 
 CONDITIONAL = {
@@ -22,8 +29,12 @@ CONDITIONAL = {
     "guide_dcgan": guide_dcgan,
     "guide_dcgan_minibatch": guide_dcgan_minibatch,
     "guide_dcgan_vbn": guide_dcgan_vbn,
+    "guide_dcgan_rbn": guide_dcgan_rbn,
     "wgan_layernorm": wgan_layernorm,
 }
+# The builders of guide.py, which take `kernel_size` (§3.2).
+KERNEL_SIZED = sorted(set(CONDITIONAL) - {"wgan_layernorm"})
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def to_numpy(x):
@@ -51,23 +62,28 @@ def layer_norm(h, w, c):
     return 2 * h * w * c  # γ, β over each sample's (h, w, c)
 
 
-def table_generator(z=100, classes=0):
+def table_generator(z=100, classes=0, k=5):
     """§3.1.7 / §3.3.1 (and §2.2.1: upsampling + 5×5 convolution, the same weights):
-    [z, c] → Dense 256·4·4 (BN) → 256 → 128 → 64 (BN each) → 3."""
+    [z, c] → Dense 256·4·4 (BN) → 256 → 128 → 64 (BN each) → 3; k = 5 (§3.2: k×k)."""
     return (
         dense(z + classes, 256 * 4 * 4) + batch_norm(256 * 4 * 4)
-        + conv(5, 256, 256) + batch_norm(256)
-        + conv(5, 256, 128) + batch_norm(128)
-        + conv(5, 128, 64) + batch_norm(64)
-        + conv(5, 64, 3)
+        + conv(k, 256, 256) + batch_norm(256)
+        + conv(k, 256, 128) + batch_norm(128)
+        + conv(k, 128, 64) + batch_norm(64)
+        + conv(k, 64, 3)
     )
 
 
-TABLE_TRUNK = (  # the discriminator's three 5×5 convolutions, BN each
-    conv(5, 3, 64) + batch_norm(64)
-    + conv(5, 64, 128) + batch_norm(128)
-    + conv(5, 128, 256) + batch_norm(256)
-)
+def table_trunk(k=5):
+    """The discriminator's three k×k convolutions (5×5 in the tables), BN each."""
+    return (
+        conv(k, 3, 64) + batch_norm(64)
+        + conv(k, 64, 128) + batch_norm(128)
+        + conv(k, 128, 256) + batch_norm(256)
+    )
+
+
+TABLE_TRUNK = table_trunk()
 
 
 def test_dcgan_matches_sections_3_1_7_and_3_3_1():
@@ -135,6 +151,89 @@ def test_wgan_critic_matches_section_5_6():
     )
     assert critic.get_layer("images_and_label").output.shape[1:] == (32, 32, 13)
     assert not any(isinstance(layer, keras.layers.Dense) for layer in critic.layers)
+
+
+def convolutions(model):
+    """The (transposed) convolutions of a network, inside its ReferenceBatch if any."""
+    layers = getattr(model, "network", model).layers
+    return {
+        layer.name: layer for layer in layers
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Conv2DTranspose))
+    }
+
+
+def output_shapes(model):
+    return {layer.name: layer.output.shape for layer in getattr(model, "network", model).layers}
+
+
+@pytest.mark.parametrize("kernel_size", [3, 4, 5])
+@pytest.mark.parametrize("name", KERNEL_SIZED)
+def test_kernel_size_sets_every_convolution_of_section_3_2(name, kernel_size):
+    """§3.2 changes "the convolutions' kernel size in both our generator and our
+    discriminator"; the discriminator's last convolution, 4×4 valid on the 4×4
+    features, maps them to one output whatever the kernel size."""
+    build = CONDITIONAL[name]
+    networks = build(latent_dim=8, width=4, kernel_size=kernel_size)
+    defaults = build(latent_dim=8, width=4)
+    for network, default in zip(networks, defaults):
+        kernels = {n: layer.kernel_size for n, layer in convolutions(network).items()}
+        head = kernels.pop("logit", None)
+        assert head in (None, (4, 4)), head
+        assert len(kernels) >= 3
+        assert set(kernels.values()) == {(kernel_size, kernel_size)}, kernels
+        assert output_shapes(network) == output_shapes(default)
+
+
+@pytest.mark.parametrize("kernel_size", [3, 4])
+def test_kernel_size_changes_the_tables_parameter_counts(kernel_size):
+    generator, discriminator = guide_dcgan(kernel_size=kernel_size)
+    assert generator.count_params() == table_generator(k=kernel_size)
+    assert discriminator.count_params() == table_trunk(kernel_size) + conv(4, 256, 1)
+
+
+@pytest.mark.parametrize("kernel_size", [0, -3, 2.5, True, "5", None])
+@pytest.mark.parametrize("name", KERNEL_SIZED)
+def test_rejects_bad_kernel_size(name, kernel_size):
+    with pytest.raises(
+        ValueError, match=f"{name}: kernel_size must be a positive integer, the side of"
+    ):
+        CONDITIONAL[name](width=2, kernel_size=kernel_size)
+
+
+def test_kernel_size_reaches_only_the_guide_builders_from_the_config():
+    config = config_lib.load(None, {"architecture": "guide_dcgan", "width": 4, "kernel_size": 3})
+    for name in KERNEL_SIZED:
+        generator, discriminator = registry.ARCHITECTURES.build(
+            name, config, pipelines.info("cifar10")
+        )
+        assert {layer.kernel_size for layer in convolutions(generator).values()} == {(3, 3)}
+        assert convolutions(discriminator)["conv0"].kernel_size == (3, 3), name
+    for other in ("dcgan", "wgan_layernorm"):
+        with pytest.raises(
+            ValueError,
+            match=f"The {other} architecture has no option kernel_size; unset it or pick an "
+            r"architecture that has \(guide_dcgan, ",
+        ) as error:
+            registry.ARCHITECTURES.build(other, config, pipelines.info("cifar10"))
+        assert all(name in str(error.value) for name in KERNEL_SIZED)
+    with pytest.raises(ValueError, match="kernel_size must be a positive integer; got 0"):
+        config_lib.load(None, {"kernel_size": 0})
+
+
+@pytest.mark.slow
+def test_train_takes_the_kernel_size_flag(tmp_path):
+    logdir = tmp_path / "run"
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_edgan.cli.train", "--dataset=mnist5k",
+         "--image_size=32", "--model=nsgan", "--architecture=guide_dcgan", "--kernel_size=3",
+         "--width=4", "--latent_dim=8", "--batch_size=8", "--steps=2", "--log_every=2",
+         "--sample_every=2", "--checkpoint_every=2", "--eval_every=0", f"--logdir={logdir}"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((logdir / "config.json").read_text())["kernel_size"] == 3
+    generator = keras.saving.load_model(logdir / "generator.keras")
+    assert {layer.kernel_size for layer in convolutions(generator).values()} == {(3, 3)}
 
 
 def test_vbn_generator_replaces_batch_norm_and_holds_a_fixed_reference():
@@ -241,7 +340,9 @@ def test_vbn_generator_is_label_aware_and_ignores_the_other_examples_noise():
     assert np.abs(first_image(batch_norm_generator, moved, labels) - image).max() > 1e-4
 
 
-@pytest.mark.parametrize("name", ["guide_dcgan_minibatch", "guide_dcgan_vbn", "wgan_layernorm"])
+@pytest.mark.parametrize(
+    "name", ["guide_dcgan_minibatch", "guide_dcgan_vbn", "guide_dcgan_rbn", "wgan_layernorm"]
+)
 def test_conditional_networks_survive_keras_saving(name, tmp_path):
     generator, discriminator = CONDITIONAL[name](num_classes=10, latent_dim=8, width=4)
     rng = np.random.default_rng(5)

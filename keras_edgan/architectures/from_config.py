@@ -8,19 +8,22 @@ _OPTIONS = {
     "remove_311": "remove_311",
     "sn_in_penultimate": "spectral_norm_penultimate",
     "conditioning": "conditioning",
+    "kernel_size": "kernel_size",
 }
 _SHARED = ("initializer", "g_initializer", "d_initializer")
 _TAKERS = {}
 """Each switch of `_OPTIONS`: the architectures that take it."""
 
 
-def image_networks(build, name, switches=(), conditional=False):
+def image_networks(build, name, switches=(), conditional=False, config_arguments=None):
     """`factory(config, data)` for the architecture registry: calls `build` with the
     image shape of `data` (a `pipelines.DatasetInfo`), `latent_dim` and `width` of
     the config, and each initializer key and each of `switches` (config keys of
     `_OPTIONS`) that the config sets (not None). A switch that `build` does not
     take is an error rather than silently ignored. With `conditional`, `build`
-    also gets `num_classes=config.get("num_classes")` (None: unconditional).
+    also gets `num_classes=config.get("num_classes")` (None: unconditional); with
+    `config_arguments`, the keyword arguments `config_arguments(config)` returns
+    (settings of the run that the networks depend on, e.g. the minibatch size).
 
     Example:
     >>> register("dcgan")(image_networks(dcgan, "dcgan", switches=("remove_311",)))
@@ -60,6 +63,8 @@ def image_networks(build, name, switches=(), conditional=False):
                 options[_OPTIONS[key]] = config[key]
         if conditional:
             options["num_classes"] = config.get("num_classes")
+        if config_arguments is not None:
+            options.update(config_arguments(config))
         return build(**options)
 
     return from_config

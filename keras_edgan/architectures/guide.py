@@ -1,6 +1,7 @@
 """The architectures of Garrido et al.'s practical guide (seed 003): its GAN (§2.2), its
 DCGAN (§3.1.7), conditional (§3.3.1), with minibatch discrimination (§4.3, §5.6) and
-with virtual batch normalization (§4.4).
+with virtual or reference batch normalization (§4.4); each with the kernel size of
+its convolutions as an option (§3.2).
 
 Each builder returns unconditional networks, or with `num_classes` a generator taking
 `[z, y]` (the one-hot label concatenated to z) and a discriminator taking `[x, y]`
@@ -9,7 +10,6 @@ first dense layer), y the int32 class indices. The guide's conditional WGAN crit
 (§5.5, §5.6) is `wgan_layernorm`.
 """
 
-import functools
 import numbers
 
 import numpy as np
@@ -17,6 +17,7 @@ import numpy as np
 from keras_edgan.architectures.conditioning import check_num_classes
 from keras_edgan.architectures.from_config import image_networks
 from keras_edgan.architectures.guide_networks import (
+    KERNEL,
     batch_normalization,
     guide_discriminator,
     guide_generator,
@@ -24,7 +25,11 @@ from keras_edgan.architectures.guide_networks import (
 from keras_edgan.architectures.initializers import network_initializers
 from keras_edgan.architectures.registry import register_conditional
 from keras_edgan.architectures.validation import check_image_network_arguments
-from keras_edgan.layers import ReferenceBatch, VirtualBatchNormalization
+from keras_edgan.layers import (
+    ReferenceBatch,
+    ReferenceBatchNormalization,
+    VirtualBatchNormalization,
+)
 from keras_edgan.techniques.latent_noise import numpy_latent_noise
 
 _ARGS = """
@@ -34,6 +39,9 @@ _ARGS = """
         latent_dim: Size of z (100 in the guide).
         width: c, the channels of the discriminator's first stage (64 in the guide).
         num_classes: None (unconditional), or the number of classes of the labels.
+        kernel_size: k, the side of the square kernels of the convolutions (5 in the
+            guide; its §3.2 compares 3, 4 and 5 and finds 5 the sharpest). The
+            discriminator's last s×s convolution keeps its size.
         initializer, generator_initializer, discriminator_initializer: Kernel
             initializers (Keras' Glorot uniform by default; the guide does not say).
 
@@ -50,6 +58,7 @@ def guide_gan(
     latent_dim=100,
     width=64,
     num_classes=None,
+    kernel_size=KERNEL,
     initializer="glorot_uniform",
     generator_initializer=None,
     discriminator_initializer=None,
@@ -76,7 +85,7 @@ def guide_gan(
     """
     return _build(
         "guide_gan", image_size, channels, latent_dim, width, num_classes,
-        (initializer, generator_initializer, discriminator_initializer),
+        kernel_size, (initializer, generator_initializer, discriminator_initializer),
         upsampling="resize", downsampling="pooling",
     )
 
@@ -87,6 +96,7 @@ def guide_dcgan(
     latent_dim=100,
     width=64,
     num_classes=None,
+    kernel_size=KERNEL,
     initializer="glorot_uniform",
     generator_initializer=None,
     discriminator_initializer=None,
@@ -113,7 +123,7 @@ def guide_dcgan(
     """
     return _build(
         "guide_dcgan", image_size, channels, latent_dim, width, num_classes,
-        (initializer, generator_initializer, discriminator_initializer),
+        kernel_size, (initializer, generator_initializer, discriminator_initializer),
     )
 
 
@@ -123,6 +133,7 @@ def guide_dcgan_minibatch(
     latent_dim=100,
     width=64,
     num_classes=None,
+    kernel_size=KERNEL,
     dense_after=True,
     initializer="glorot_uniform",
     generator_initializer=None,
@@ -150,7 +161,7 @@ def guide_dcgan_minibatch(
     """
     return _build(
         "guide_dcgan_minibatch", image_size, channels, latent_dim, width, num_classes,
-        (initializer, generator_initializer, discriminator_initializer),
+        kernel_size, (initializer, generator_initializer, discriminator_initializer),
         minibatch=True, dense_after=dense_after,
     )
 
@@ -161,6 +172,7 @@ def guide_dcgan_vbn(
     latent_dim=100,
     width=64,
     num_classes=None,
+    kernel_size=KERNEL,
     reference_size=64,
     noise_distribution="normal",
     noise_stddev=1.0,
@@ -196,39 +208,64 @@ def guide_dcgan_vbn(
     size); `noise_distribution`, `noise_stddev` and `seed` are those of the
     reference noise.
     """
-    if (
-        isinstance(reference_size, bool)
-        or not isinstance(reference_size, numbers.Integral)
-        or reference_size < 1
-    ):
-        raise ValueError(
-            f"guide_dcgan_vbn: reference_size must be a positive integer, the rows of "
-            f"the reference batch. Received: reference_size={reference_size!r}."
-        )
-    network, discriminator = _build(
-        "guide_dcgan_vbn", image_size, channels, latent_dim, width, num_classes,
+    return _reference_batch_dcgan(
+        "guide_dcgan_vbn", VirtualBatchNormalization, "vbn",
+        image_size, channels, latent_dim, width, num_classes, kernel_size,
         (initializer, generator_initializer, discriminator_initializer),
-        generator_normalization=lambda prefix: VirtualBatchNormalization(
-            int(reference_size), name=f"{prefix}_vbn"
-        ),
+        reference_size, noise_distribution, noise_stddev, seed,
     )
-    z_ref = numpy_latent_noise(
-        np.random.default_rng(seed), (int(reference_size), network.inputs[0].shape[-1]),
-        noise_distribution, noise_stddev,
-    )
-    generator = ReferenceBatch(
-        network, reference=z_ref, label_aware=num_classes is not None,
-        name="guide_dcgan_vbn_generator",
-    )
-    return generator, discriminator
 
 
-for _builder in (guide_gan, guide_dcgan, guide_dcgan_minibatch, guide_dcgan_vbn):
+def guide_dcgan_rbn(
+    image_size=32,
+    channels=3,
+    latent_dim=100,
+    width=64,
+    num_classes=None,
+    kernel_size=KERNEL,
+    reference_size=64,
+    noise_distribution="normal",
+    noise_stddev=1.0,
+    seed=None,
+    initializer="glorot_uniform",
+    generator_initializer=None,
+    discriminator_initializer=None,
+):
+    """The guide's DCGAN with reference batch normalization in the generator (§4.4).
+
+    Garrido et al. (2019), §4.4, the method virtual batch normalization improves
+    on. `guide_dcgan_vbn` with `ReferenceBatchNormalization` in place of
+    `VirtualBatchNormalization`: every call normalizes each example with the
+    statistics of the reference batch alone, the fixed reference noise z_ref
+    (label-aware when conditional, as for VBN). The guide describes the method for
+    the discriminator, warns that the model can overfit the reference batch and
+    shows no results of it; this builder puts it where `guide_dcgan_vbn` puts VBN,
+    in the generator, so that the two compare on the same networks. The
+    discriminator is `guide_dcgan`'s, with BN.
+
+    Example:
+
+    ```python
+    generator, discriminator = guide_dcgan_rbn(num_classes=10, reference_size=64, seed=0)
+    ```
+
+    `reference_size`, `noise_distribution`, `noise_stddev` and `seed` set the
+    reference batch as for `guide_dcgan_vbn`.
+    """
+    return _reference_batch_dcgan(
+        "guide_dcgan_rbn", ReferenceBatchNormalization, "rbn",
+        image_size, channels, latent_dim, width, num_classes, kernel_size,
+        (initializer, generator_initializer, discriminator_initializer),
+        reference_size, noise_distribution, noise_stddev, seed,
+    )
+
+
+for _builder in (guide_gan, guide_dcgan, guide_dcgan_minibatch, guide_dcgan_vbn, guide_dcgan_rbn):
     _builder.__doc__ += _ARGS
 
 
 def _build(
-    name, image_size, channels, latent_dim, width, num_classes, initializers,
+    name, image_size, channels, latent_dim, width, num_classes, kernel_size, initializers,
     upsampling="transposed", downsampling="strided",
     generator_normalization=batch_normalization, **head,
 ):
@@ -236,32 +273,80 @@ def _build(
         image_size, channels, latent_dim, width, multiple_of=8, name=name
     )
     num_classes = check_num_classes(num_classes, name)
+    kernel_size = _positive_integer(
+        name, "kernel_size", kernel_size,
+        "the side of the square convolution kernels (the guide's is 5; its §3.2 compares "
+        "3, 4 and 5)",
+    )
     g_init, d_init = network_initializers(*initializers)
     generator = guide_generator(
         image_size, channels, latent_dim, width, g_init, num_classes,
         upsampling=upsampling, normalization=generator_normalization,
-        name=f"{name}_generator",
+        kernel_size=kernel_size, name=f"{name}_generator",
     )
     discriminator = guide_discriminator(
         image_size, channels, width, d_init, num_classes,
-        downsampling=downsampling, name=f"{name}_discriminator", **head,
+        downsampling=downsampling, kernel_size=kernel_size,
+        name=f"{name}_discriminator", **head,
     )
     return generator, discriminator
 
 
-register_conditional("guide_gan")(image_networks(guide_gan, "guide_gan", conditional=True))
-register_conditional("guide_dcgan")(image_networks(guide_dcgan, "guide_dcgan", conditional=True))
-register_conditional("guide_dcgan_minibatch")(
-    image_networks(guide_dcgan_minibatch, "guide_dcgan_minibatch", conditional=True)
-)
-
-
-@register_conditional("guide_dcgan_vbn")
-def _guide_dcgan_vbn_from_config(config, data):
-    """The reference batch has the minibatch's size and the training noise's law."""
-    build = functools.partial(
-        guide_dcgan_vbn, reference_size=config["batch_size"],
-        noise_distribution=config["noise_distribution"], noise_stddev=config["noise_stddev"],
-        seed=config["seed"],
+def _reference_batch_dcgan(
+    name, normalization, suffix, image_size, channels, latent_dim, width, num_classes,
+    kernel_size, initializers, reference_size, noise_distribution, noise_stddev, seed,
+):
+    """`guide_dcgan` with `normalization(reference_size)` layers, named
+    `prefix + "_" + suffix`, in place of the generator's BatchNormalization, the
+    generator wrapped in a `ReferenceBatch` of fixed reference noise."""
+    reference_size = _positive_integer(
+        name, "reference_size", reference_size, "the rows of the reference batch"
     )
-    return image_networks(build, "guide_dcgan_vbn", conditional=True)(config, data)
+    network, discriminator = _build(
+        name, image_size, channels, latent_dim, width, num_classes, kernel_size,
+        initializers,
+        generator_normalization=lambda prefix: normalization(
+            reference_size, name=f"{prefix}_{suffix}"
+        ),
+    )
+    z_ref = numpy_latent_noise(
+        np.random.default_rng(seed), (reference_size, network.inputs[0].shape[-1]),
+        noise_distribution, noise_stddev,
+    )
+    generator = ReferenceBatch(
+        network, reference=z_ref, label_aware=num_classes is not None,
+        name=f"{name}_generator",
+    )
+    return generator, discriminator
+
+
+def _positive_integer(name, argument, value, meaning):
+    """`value` as an int; a ValueError saying what `argument` is if it is not a
+    positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(
+            f"{name}: {argument} must be a positive integer, {meaning}. Received: "
+            f"{argument}={value!r}."
+        )
+    return int(value)
+
+
+def _reference_batch_of_the_run(config):
+    """The reference batch has the minibatch's size and the training noise's law."""
+    return dict(
+        reference_size=config["batch_size"], noise_distribution=config["noise_distribution"],
+        noise_stddev=config["noise_stddev"], seed=config["seed"],
+    )
+
+
+for _builder in (guide_gan, guide_dcgan, guide_dcgan_minibatch):
+    register_conditional(_builder.__name__)(
+        image_networks(_builder, _builder.__name__, switches=("kernel_size",), conditional=True)
+    )
+for _builder in (guide_dcgan_vbn, guide_dcgan_rbn):
+    register_conditional(_builder.__name__)(
+        image_networks(
+            _builder, _builder.__name__, switches=("kernel_size",), conditional=True,
+            config_arguments=_reference_batch_of_the_run,
+        )
+    )

@@ -7,15 +7,18 @@ applying Generative Adversarial Networks and their improvements" (2019). With c 
 
 - generator (§2.2.1, §3.1.7, §3.3.1): z, or [z, one-hot label] (§3.3.1) → Dense(s²·4c)
   → norm → ReLU → reshape → three ×2 upsampling stages of 4c, 2c and c channels, each
-  → norm → ReLU → a 5×5 stride-1 layer to `channels` → tanh. A stage is a 5×5
+  → norm → ReLU → a k×k stride-1 layer to `channels` → tanh. A stage is a k×k
   stride-2 transposed convolution (DCGAN, §3.1.2) or a 2× upsampling followed by a
-  5×5 stride-1 convolution (the GAN of §2.2).
+  k×k stride-1 convolution (the GAN of §2.2).
 - discriminator (§2.2.2, §3.1.7): three downsampling stages of c, 2c and 4c channels,
-  each a 5×5 stride-2 convolution → norm → LeakyReLU(0.2) (DCGAN) or a 5×5 stride-1
+  each a k×k stride-2 convolution → norm → LeakyReLU(0.2) (DCGAN) or a k×k stride-1
   convolution → 2×2 max pooling → norm → ReLU (§2.2), then a head: a valid s×s
   convolution to one output, or (§3.3.1, §4.3) flatten → [one-hot label] →
   Dense(4c) → LeakyReLU(0.2) → [MinibatchDiscrimination(2c, 5)] → [Dense(4c) →
   LeakyReLU(0.2)] → Dense(1).
+
+k is `kernel_size`, the guide's 5 by default; the head's s×s convolution keeps its
+size, that of the last feature map.
 
 The guide's sigmoid output is left to the losses: the discriminator returns one
 logit per image, shape `(n, 1)`. Every layer keeps Keras' default bias.
@@ -26,7 +29,7 @@ import keras
 from keras_edgan.architectures import conditioning
 from keras_edgan.layers import MinibatchDiscrimination
 
-# The guide's 5×5 kernels everywhere (§3.2: "a kernel size of 5 is a good compromise").
+# The guide's 5×5 kernels (§3.2: "a kernel size of 5 is a good compromise").
 KERNEL = 5
 # Minibatch discrimination's C, the rows' length (the guide's 5, §4.3).
 MINIBATCH_KERNEL_DIM = 5
@@ -53,6 +56,7 @@ def guide_generator(
     num_classes=None,
     upsampling="transposed",
     normalization=batch_normalization,
+    kernel_size=KERNEL,
     name="guide_generator",
 ):
     """The generator of the guide's tables; inputs z, or `[z, labels]` when
@@ -65,6 +69,7 @@ def guide_generator(
         upsampling: "transposed" (DCGAN, §3.1.7) or "resize" (§2.2.1).
         normalization: `normalization(prefix)` → the layer after each stage (BN),
             its name starting with `prefix`.
+        kernel_size: the side of every convolution's square kernel.
     """
     base = image_size // 8
     z = keras.Input((latent_dim,), name="z")
@@ -83,13 +88,13 @@ def guide_generator(
     for i, filters in enumerate((4 * width, 2 * width, width)):
         if upsampling == "transposed":
             h = keras.layers.Conv2DTranspose(
-                filters, KERNEL, strides=2, padding="same",
+                filters, kernel_size, strides=2, padding="same",
                 kernel_initializer=new_initializer(), name=f"deconv{i}",
             )(h)
         else:
             h = keras.layers.UpSampling2D(2, name=f"upsample{i}")(h)
             h = keras.layers.Conv2D(
-                filters, KERNEL, padding="same", kernel_initializer=new_initializer(),
+                filters, kernel_size, padding="same", kernel_initializer=new_initializer(),
                 name=f"deconv{i}",
             )(h)
         h = normalization(f"deconv{i}")(h)
@@ -98,7 +103,8 @@ def guide_generator(
     # 32×32 output: it keeps the size.
     last = keras.layers.Conv2DTranspose if upsampling == "transposed" else keras.layers.Conv2D
     h = last(
-        channels, KERNEL, padding="same", kernel_initializer=new_initializer(), name="to_image"
+        channels, kernel_size, padding="same", kernel_initializer=new_initializer(),
+        name="to_image",
     )(h)
     images = keras.layers.Activation("tanh", name="tanh")(h)
     return keras.Model(inputs, images, name=name)
@@ -112,6 +118,7 @@ def guide_discriminator(
     num_classes=None,
     downsampling="strided",
     normalization=batch_normalization,
+    kernel_size=KERNEL,
     label_as_channels=False,
     minibatch=False,
     dense_after=False,
@@ -125,6 +132,7 @@ def guide_discriminator(
         downsampling: "strided" (DCGAN, §3.1.7) or "pooling" (§2.2.2).
         normalization: `normalization(prefix)` → the layer of each stage, its name
             starting with `prefix`.
+        kernel_size: the side of the stages' square kernels (the s×s head keeps s).
         label_as_channels: feed the label as input channels (§5.5) rather than
             before the first dense layer (§3.3.1).
         minibatch: add MinibatchDiscrimination(2c, 5) after the first dense layer.
@@ -145,14 +153,14 @@ def guide_discriminator(
     for i, filters in enumerate((width, 2 * width, 4 * width)):
         if downsampling == "strided":
             h = keras.layers.Conv2D(
-                filters, KERNEL, strides=2, padding="same",
+                filters, kernel_size, strides=2, padding="same",
                 kernel_initializer=new_initializer(), name=f"conv{i}",
             )(h)
             h = normalization(f"conv{i}")(h)
             h = keras.layers.LeakyReLU(0.2, name=f"conv{i}_lrelu")(h)
         else:
             h = keras.layers.Conv2D(
-                filters, KERNEL, padding="same", kernel_initializer=new_initializer(),
+                filters, kernel_size, padding="same", kernel_initializer=new_initializer(),
                 name=f"conv{i}",
             )(h)
             h = keras.layers.MaxPooling2D(2, name=f"pool{i}")(h)

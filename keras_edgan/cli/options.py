@@ -92,6 +92,9 @@ OPTIONS = (
            "(the default: conditional batch normalization in G, a projection discriminator, "
            "Miyato and Koyama 2018) or label_channels (the one-hot label appended to z and "
            "as D's input channels).", str, _optional(_one_of("projection", "label_channels"))),
+    Option("kernel_size", None, "guide_gan and the guide_dcgan* architectures: side of the "
+           "square convolution kernels (default 5, the guide's; its §3.2 compares 3, 4 "
+           "and 5).", int, _optional(_positive_int)),
     Option("latent_dim", 128, "Size of the noise z.", int, _positive_int),
     Option("experience_replay", False, "Experience replay with the guide's buffer size, one "
            "stored sample per minibatch of an epoch (dataset size // batch size), unless "

@@ -1,4 +1,5 @@
-"""The fixed reference batch of a network with virtual batch normalization."""
+"""The fixed reference batch of a network with virtual or reference batch
+normalization."""
 
 import keras
 import numpy as np
@@ -9,16 +10,20 @@ from keras_edgan.layers.virtual_batch_normalization import VirtualBatchNormaliza
 
 @keras.saving.register_keras_serializable(package="keras_edgan")
 class ReferenceBatch(keras.Model):
-    """Runs a network with `VirtualBatchNormalization` on a fixed reference batch.
+    """Runs a network with virtual or reference batch normalization on a fixed
+    reference batch.
 
     Virtual batch normalization (Salimans et al. 2016, §3.4) normalizes each
     example with the statistics of a reference batch chosen once at the start
-    of training. `VirtualBatchNormalization(reference_size=N)` takes that
-    batch as the first N rows of its input; this model stores the N reference
-    inputs of `network` and, in every call, prepends them to the inputs,
-    runs `network` and strips the N reference rows from its outputs. It has
-    the inputs and outputs of `network`, so a GAN model uses it like any
-    generator or discriminator. The reference inputs are a non-trainable
+    of training and of the example itself; reference batch normalization (the
+    practical guide's §4.4) with the reference statistics alone.
+    `VirtualBatchNormalization(reference_size=N)` and
+    `ReferenceBatchNormalization(reference_size=N)` take that batch as the first
+    N rows of their input; this model stores the N reference inputs of
+    `network` and, in every call, prepends them to the inputs, runs `network`
+    and strips the N reference rows from its outputs. It has the inputs and
+    outputs of `network`, so a GAN model uses it like any generator or
+    discriminator. The reference inputs are a non-trainable
     variable: they are saved with the weights and read, not traced as
     constants, under `jit`; the reference statistics are recomputed from
     them with the current weights in every call.
@@ -53,7 +58,8 @@ class ReferenceBatch(keras.Model):
     Args:
         network: A built `keras.Model` with known input shapes (functional or
             `Sequential` with an `Input`) containing `VirtualBatchNormalization`
-            layers, all with the same `reference_size` N.
+            or `ReferenceBatchNormalization` layers, all with the same
+            `reference_size` N.
         reference: The N reference inputs: an array of shape `(N, ...)` for
             a network with one input, or a list with one array per input (per
             stored input: only the first one if `label_aware`). `None`
@@ -119,7 +125,7 @@ class ReferenceBatch(keras.Model):
                 raise ValueError(
                     f"ReferenceBatch: a reference of shape {array.shape} was given for "
                     f"the network input of shape (batch,) + {tuple(variable.shape[1:])}, "
-                    f"whose VirtualBatchNormalization layers take "
+                    f"whose reference batch normalization layers take "
                     f"{self.reference_size} reference rows. Pass an array of shape "
                     f"{tuple(variable.shape)}."
                 )
@@ -212,7 +218,8 @@ class _DropReferenceRows(keras.layers.Layer):
 
 
 def _reference_size(network):
-    """The `reference_size` shared by the network's VirtualBatchNormalization layers."""
+    """The `reference_size` shared by the network's VirtualBatchNormalization layers
+    (ReferenceBatchNormalization among them, a subclass)."""
     if not isinstance(network, keras.Model) or not network.built:
         raise ValueError(
             "ReferenceBatch wraps a built keras.Model (functional, or Sequential with "
@@ -233,9 +240,11 @@ def _reference_size(network):
     }
     if len(sizes) != 1:
         raise ValueError(
-            f"ReferenceBatch: the VirtualBatchNormalization layers of {network.name!r} "
-            f"must share one reference_size, the number of reference rows; found "
+            f"ReferenceBatch: the VirtualBatchNormalization and "
+            f"ReferenceBatchNormalization layers of {network.name!r} must share one "
+            f"reference_size, the number of reference rows; found "
             f"{sorted(sizes) or 'no such layer'}. Build the network with "
-            "VirtualBatchNormalization(reference_size=N) layers, N the same for all."
+            "VirtualBatchNormalization(reference_size=N) or "
+            "ReferenceBatchNormalization(reference_size=N) layers, N the same for all."
         )
     return sizes.pop()

@@ -40,6 +40,8 @@ class VirtualBatchNormalization(keras.layers.Layer):
     them to every call and strips their rows from the output, so the network
     keeps its ordinary input and output shapes. Called directly, the layer
     treats the first `reference_size` rows of its input as the reference.
+    `ReferenceBatchNormalization` is the method VBN improves on: the examples
+    normalized with the reference statistics alone.
 
     The practical guide (seed 003, §4.4) found VBN gave better images than
     batch normalization in a conditional DCGAN on CIFAR-10, on the condition
@@ -97,18 +99,18 @@ class VirtualBatchNormalization(keras.layers.Layer):
             or reference_size < 1
         ):
             raise ValueError(
-                "VirtualBatchNormalization: `reference_size` must be a positive "
+                f"{type(self).__name__}: `reference_size` must be a positive "
                 f"integer, the number of reference rows at the start of each input. "
                 f"Received: reference_size={reference_size!r}."
             )
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise ValueError(
-                "VirtualBatchNormalization: `axis` must be one integer, the feature "
+                f"{type(self).__name__}: `axis` must be one integer, the feature "
                 f"axis. Received: axis={axis!r}."
             )
         if not epsilon > 0:
             raise ValueError(
-                "VirtualBatchNormalization: `epsilon` must be positive. Received: "
+                f"{type(self).__name__}: `epsilon` must be positive. Received: "
                 f"epsilon={epsilon!r}. Use a small constant such as 1e-5."
             )
         self.reference_size = reference_size
@@ -127,7 +129,7 @@ class VirtualBatchNormalization(keras.layers.Layer):
         rank = len(input_shape)
         if rank < 2 or not -rank < self.axis < rank or self.axis % rank == 0:
             raise ValueError(
-                f"VirtualBatchNormalization: axis={self.axis} is not a feature axis of "
+                f"{type(self).__name__}: axis={self.axis} is not a feature axis of "
                 f"inputs of shape {input_shape}: it must name a non-batch axis of "
                 "inputs of rank 2 or more."
             )
@@ -135,13 +137,13 @@ class VirtualBatchNormalization(keras.layers.Layer):
         features = input_shape[self._feature_axis]
         if features is None:
             raise ValueError(
-                f"VirtualBatchNormalization: the feature axis {self.axis} of inputs "
+                f"{type(self).__name__}: the feature axis {self.axis} of inputs "
                 f"of shape {input_shape} must have a known size."
             )
         batch = input_shape[0]
         if batch is not None and batch < self.reference_size:
             raise ValueError(
-                f"VirtualBatchNormalization: inputs of shape {input_shape} have fewer "
+                f"{type(self).__name__}: inputs of shape {input_shape} have fewer "
                 f"rows than reference_size={self.reference_size}. The first "
                 f"{self.reference_size} rows of each input must be the reference batch: "
                 "wrap the network in keras_edgan.layers.ReferenceBatch."
@@ -178,6 +180,22 @@ class VirtualBatchNormalization(keras.layers.Layer):
         reference, examples = x[: self.reference_size], x[self.reference_size :]
 
         reference_mean, reference_variance = _moments(reference, (0, *spatial))
+        mean, variance = self._example_moments(
+            examples, spatial, reference_mean, reference_variance
+        )
+        outputs = ops.concatenate(
+            [
+                self._normalize(reference, reference_mean, reference_variance),
+                self._normalize(examples, mean, variance),
+            ],
+            axis=0,
+        )
+        return ops.cast(outputs, inputs.dtype)
+
+    def _example_moments(self, examples, spatial, reference_mean, reference_variance):
+        """The mean and variance that normalize the example rows: per example, the
+        mixture of its own statistics (over `spatial`) with weight 1/(N+1) and the
+        reference batch's."""
         if spatial:
             example_mean, example_variance = _moments(examples, spatial)
         else:
@@ -191,14 +209,7 @@ class VirtualBatchNormalization(keras.layers.Layer):
             + (1.0 - w) * reference_variance
             + w * (1.0 - w) * ops.square(example_mean - reference_mean)
         )
-        outputs = ops.concatenate(
-            [
-                self._normalize(reference, reference_mean, reference_variance),
-                self._normalize(examples, mean, variance),
-            ],
-            axis=0,
-        )
-        return ops.cast(outputs, inputs.dtype)
+        return mean, variance
 
     def _normalize(self, x, mean, variance):
         outputs = (x - mean) * ops.rsqrt(variance + self.epsilon)
