@@ -47,6 +47,12 @@ DESCRIPTIONS = {
               f"{_WINDOW}."),
     "mi": ("estimates", "VER's Donsker-Varadhan lower bound on I(G(z); z) in nats, from the "
            f"statistics network, {_WINDOW}."),
+    "categorical_information": ("estimates", "InfoGAN's lower bound L_I on I(c; G(z, c)) of "
+                                "its categorical codes, E log Q(c|G(z, c)) + H(c), in nats "
+                                f"(at most the sum of log K), {_WINDOW}."),
+    "continuous_information": ("estimates", "InfoGAN's lower bound L_I of its continuous "
+                               "codes with Q a Gaussian of σ = 1, in nats, "
+                               f"{_WINDOW}."),
     "minibatch_wasserstein": ("estimates", "WGAN-TS's exact Wasserstein-1 distance between "
                               f"the real and generated minibatches (L1 cost), {_WINDOW}."),
     "scaling_factor": ("estimates", f"WGAN-TS's weight scaling factor (eq. 15), {_WINDOW}."),

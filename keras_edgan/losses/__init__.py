@@ -39,6 +39,13 @@ from keras_edgan.losses.minimax import (
     non_saturating_generator_loss,
     sigmoid_cross_entropy,
 )
+from keras_edgan.losses.mutual_information import (
+    categorical_information_bound,
+    categorical_log_likelihood,
+    continuous_information_bound,
+    gaussian_log_likelihood,
+    uniform_categorical_entropy,
+)
 from keras_edgan.losses.lecam import lecam_penalty
 from keras_edgan.losses.relativistic import (
     relativistic_average_discriminator_loss,
@@ -66,7 +73,10 @@ from keras_edgan.losses.zero_centered_gradient_penalty import (
 __all__ = [
     "adaptive_gradient_clipping",
     "c_transform",
+    "categorical_information_bound",
+    "categorical_log_likelihood",
     "conditional_entropy_distance",
+    "continuous_information_bound",
     "discrete_conditional_entropy_distance",
     "donsker_varadhan_bound",
     "entropy",
@@ -76,6 +86,7 @@ __all__ = [
     "feature_matching_loss",
     "gan_qp_discriminator_loss",
     "gan_qp_generator_loss",
+    "gaussian_log_likelihood",
     "gradient_normalized_scores",
     "gradient_penalty",
     "hinge_discriminator_loss",
@@ -106,6 +117,7 @@ __all__ = [
     "squared_input_gradient_norms",
     "transport_potentials",
     "two_step_regression_loss",
+    "uniform_categorical_entropy",
     "wasserstein_discriminator_loss",
     "wasserstein_divergence_penalty",
     "wasserstein_generator_loss",

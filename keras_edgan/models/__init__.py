@@ -11,6 +11,7 @@ from keras_edgan.models.gan_qp import GANQP
 from keras_edgan.models.gn_gan import GNGAN
 from keras_edgan.models.gran_gan import GraNGAN
 from keras_edgan.models.hinge import HingeGAN
+from keras_edgan.models.infogan import InfoGAN, information_head
 from keras_edgan.models.js_penalty import JSPenaltyGAN
 from keras_edgan.models.logistic import LogisticDiscriminatorLoss
 from keras_edgan.models.lsgan import LSGAN
@@ -28,8 +29,8 @@ from keras_edgan.models.wgan_ts import WGANTS
 
 __all__ = [
     "BiPenaltyGAN", "CTransformWGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN",
-    "GraNGAN", "HingeGAN",
+    "GraNGAN", "HingeGAN", "InfoGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
     "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP", "WGANTS",
-    "mine_statistics_network", "registry",
+    "information_head", "mine_statistics_network", "registry",
 ]
