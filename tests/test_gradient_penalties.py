@@ -87,9 +87,12 @@ def test_wgan_gp_discriminator_loss_is_eq_3():
     gan = models.WGANGP(generator, critic, latent_dim=2, gp_weight=10.0)
     rng = np.random.default_rng(3)
     real, fake = rng.normal(size=(2, 8, 2)).astype("float32")
-    loss = gan.discriminator_loss(critic(real), critic(fake), real, fake, gan.critic(None))
+    bound = gan.critic(None)
+    loss = gan.discriminator_loss(critic(real), critic(fake), real, fake, bound)
+    term, logged = gan.critic_penalty(real, fake, bound)
     expected = np.mean(fake @ w) - np.mean(real @ w) + 10.0 * (2.0 - 1.0) ** 2
-    np.testing.assert_allclose(float(loss), expected, rtol=1e-5)
+    np.testing.assert_allclose(float(loss) + float(term), expected, rtol=1e-5)
+    np.testing.assert_allclose(float(logged["gp"]), (2.0 - 1.0) ** 2, rtol=1e-5)
     assert gan.d_steps == 5
 
 
@@ -207,20 +210,27 @@ def logits(model, x):
 
 
 def test_penalized_models_add_their_penalty_to_the_discriminator_loss():
+    """The adversarial term is the unpenalized loss; `critic_penalty` gives the
+    weighted penalty and logs it unweighted under the model's penalty name."""
     real, fake = samples(seed=1), samples(seed=2)
     cases = [
         (models.GAN0GP(tiny_generator(), linear_critic(), 3, gp_weight=7.0),
-         losses.minimax_discriminator_loss, 7.0 * NORM**2),
+         losses.minimax_discriminator_loss, 7.0, NORM**2),
         (models.WGANDiv(tiny_generator(), linear_critic(), 3, k=2.0, p=6.0),
-         losses.wasserstein_discriminator_loss, 2.0 * NORM**6),
+         losses.wasserstein_discriminator_loss, 2.0, NORM**6),
         (models.BiPenaltyGAN(tiny_generator(), linear_critic(), 3, gp_weight=10.0),
-         losses.minimax_discriminator_loss, 10.0 * (NORM - 1.0) ** 2),
+         losses.minimax_discriminator_loss, 10.0, (NORM - 1.0) ** 2),
     ]
-    for gan, unpenalized, penalty in cases:
+    for gan, unpenalized, weight, penalty in cases:
         real_logits, fake_logits = logits(gan, real), logits(gan, fake)
         loss = gan.discriminator_loss(real_logits, fake_logits, real, fake, gan.critic(None))
-        expected = float(ops.convert_to_numpy(unpenalized(real_logits, fake_logits))) + penalty
-        np.testing.assert_allclose(float(ops.convert_to_numpy(loss)), expected, rtol=1e-4)
+        np.testing.assert_allclose(float(ops.convert_to_numpy(loss)), float(
+            ops.convert_to_numpy(unpenalized(real_logits, fake_logits))), rtol=1e-5)
+        term, logged = gan.critic_penalty(real, fake, gan.critic(None))
+        np.testing.assert_allclose(float(ops.convert_to_numpy(term)), weight * penalty, rtol=1e-4)
+        (name, value), = logged.items()
+        assert name in gan.penalty_names
+        np.testing.assert_allclose(float(ops.convert_to_numpy(value)), penalty, rtol=1e-4)
 
 
 def test_gn_gan_normalizes_a_linear_critic_in_closed_form():

@@ -122,8 +122,11 @@ def test_lecam_changes_the_discriminators_update_of_any_objective_and_not_the_ge
     (g_lecam, d_lecam), regularized = merged_step(cls, 10.0)
     assert "lecam" not in plain.trackers and plain.lecam_averages is None
     assert "lecam" in regularized.trackers
+    # Equal up to round-off, which differed once at 1e-6 in a loaded process (TF's
+    # kernels need not sum in the same order in two graphs); LeCam's gradient
+    # reaching G would move it by about lr·λ·|∇| ≈ 0.1.
     for a, b in zip(g_plain, g_lecam):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
     assert any(not np.allclose(a, b) for a, b in zip(d_plain, d_lecam))
 
 

@@ -49,10 +49,12 @@ def test_one_merged_step_is_one_gradient_step_of_each_loss_at_the_old_weights(cl
 
     def d_loss_fn():  # both losses at the starting weights, on the noise Z
         fake = ops.stop_gradient(generator(z, training=True))
-        return reference.discriminator_loss(
+        critic = reference.critic(None)
+        adversarial = reference.discriminator_loss(
             discriminator(real, training=True), discriminator(fake, training=True), real, fake,
-            reference.critic(None),
-        ), None
+            critic,
+        )
+        return adversarial + reference.critic_penalty(real, fake, critic)[0], None
 
     def g_loss_fn():
         fake = generator(z, training=True)

@@ -39,6 +39,11 @@ DESCRIPTIONS = {
             f"between the real and generated minibatches, unweighted, {_WINDOW}."),
     "js": ("penalties", "The JS-penalty's Jensen-Shannon divergence of the real and "
            f"generated value histograms, unweighted, {_WINDOW}."),
+    "gp": ("penalties", "The objective's gradient penalty on D, unweighted (the loss adds "
+           "gp_weight times it): WGAN-GP's and the Bi-penalty's E(‖∇D(x̂)‖₂ − 1)², GAN-0GP's "
+           f"E‖∇D(x̂)‖², x̂ between real and generated samples, {_WINDOW}."),
+    "wgan_div": ("penalties", "WGAN-div's E‖∇D(x̂)‖^p, unweighted (the loss adds k times it), "
+                 f"{_WINDOW}."),
     "r1": ("penalties", "R1's E‖∇ₓD(x)‖² on real data, unweighted (the loss adds "
            f"r1_weight/2 times it), {_WINDOW}."),
     "jacobian_clamping": ("penalties", "Jacobian Clamping's (max(Q, λ_max) − λ_max)² + "

@@ -28,15 +28,15 @@ class BiPenaltyGAN(EDGAN):
     Args: as for `EDGAN`, and `gp_weight`, λ_GP.
     """
 
+    penalty_names = ("ced", "gp")
+
     def __init__(self, generator, discriminator, latent_dim, gp_weight=10.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.gp_weight = float(gp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+    def critic_penalty(self, real, fake, critic):
         penalty = gradient_penalty(critic, real, fake, seed=self.seed_generator)
-        return super().discriminator_loss(real_logits, fake_logits, real, fake, critic) + (
-            self.gp_weight * penalty
-        )
+        return self.gp_weight * penalty, {"gp": penalty}
 
 
 registry.register("bi_penalty", BiPenaltyGAN)

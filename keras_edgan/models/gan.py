@@ -52,7 +52,9 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     Subclasses define the objective with two methods and name the penalties they log
     in `penalty_names`:
 
-    - `discriminator_loss(real_logits, fake_logits, real, fake, critic)` → scalar;
+    - `discriminator_loss(real_logits, fake_logits, real, fake, critic)` → scalar,
+      the adversarial term of the discriminator's loss; a penalty the objective adds
+      (WGAN-GP's) comes from `critic_penalty(real, fake, critic)`, logged apart;
     - `generator_loss(fake_logits, real, fake, critic)` → `(scalar, {penalty_name:
       value})`, the adversarial term of the generator's loss, where `real` is the
       last real minibatch of the step, paired with `fake` by index.
@@ -409,7 +411,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             real_logits = self._discriminate(real, labels)
             d_loss = self.discriminator_loss(real_logits, held_logits, real, held, critic)
             d_penalty, d_penalties = self.discriminator_penalty(
-                real, critic, (real_logits, held_logits)
+                real, held, critic, (real_logits, held_logits)
             )
             d_loss = d_loss + d_penalty + self.regularization(self.discriminator)
             d_penalties = {**d_penalties, **self.discriminator_outputs(real_logits, held_logits)}
@@ -458,7 +460,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             fake_logits = self._discriminate(fake, fake_labels)
             loss = self.discriminator_loss(real_logits, fake_logits, real, fake, critic)
             penalty, penalties = self.discriminator_penalty(
-                real, critic, (real_logits, fake_logits)
+                real, fake, critic, (real_logits, fake_logits)
             )
             loss = loss + penalty + self.regularization(self.discriminator)
             return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
@@ -563,15 +565,21 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         adversarial term (none here; EDGAN's λρ)."""
         return 0.0, {}
 
-    def discriminator_penalty(self, real, critic, logits=None):
-        """`(term, {penalty_name: value})` that the options add to every
-        discriminator loss: R1's (γ/2)·E‖∇ₓD(x)‖² on the real samples D is given
-        (`r1_weight`) and LeCam's λ·R_LC of D's outputs `logits`, the pair
-        `(real_logits, fake_logits)` of the update (`lecam_weight`; this updates
-        its moving averages first, so call it once per discriminator update);
-        `(0, {})` without either."""
+    def critic_penalty(self, real, fake, critic):
+        """`(term, {penalty_name: value})`: the penalty the model's objective adds
+        to the discriminator's loss (none here; WGAN-GP's λ·E(‖∇D(x̂)‖ − 1)²), on the
+        update's real and generated samples."""
+        return 0.0, {}
+
+    def discriminator_penalty(self, real, fake, critic, logits=None):
+        """`(term, {penalty_name: value})` added to the discriminator's loss: the
+        objective's `critic_penalty`, then the options': R1's (γ/2)·E‖∇ₓD(x)‖² on
+        the real samples D is given (`r1_weight`) and LeCam's λ·R_LC of D's outputs
+        `logits`, the pair `(real_logits, fake_logits)` of the update
+        (`lecam_weight`; this updates its moving averages first, so call it once
+        per discriminator update)."""
         options = self.options
-        term, penalties = 0.0, {}
+        term, penalties = self.critic_penalty(real, fake, critic)
         if options.r1_weight:
             penalties["r1"] = zero_centered_penalty(critic, real)
             term = term + 0.5 * options.r1_weight * penalties["r1"]

@@ -32,15 +32,15 @@ class GAN0GP(LogisticDiscriminatorLoss, GAN):
         gp_weight: λ, the weight of the penalty.
     """
 
+    penalty_names = ("gp",)
+
     def __init__(self, generator, discriminator, latent_dim, gp_weight=10.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         self.gp_weight = float(gp_weight)
 
-    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+    def critic_penalty(self, real, fake, critic):
         penalty = zero_centered_gradient_penalty(critic, real, fake, seed=self.seed_generator)
-        return super().discriminator_loss(real_logits, fake_logits, real, fake, critic) + (
-            self.gp_weight * penalty
-        )
+        return self.gp_weight * penalty, {"gp": penalty}
 
     def generator_loss(self, fake_logits, real, fake, critic):
         return non_saturating_generator_loss(fake_logits), {}

@@ -319,6 +319,9 @@ class InfoGAN(GAN):
     def generator_loss(self, fake_logits, real, fake, critic):
         return self.gan.generator_loss(fake_logits, real, fake, critic)
 
+    def critic_penalty(self, real, fake, critic):
+        return self.gan.critic_penalty(real, fake, critic)
+
     def after_discriminator_update(self):
         self.gan.after_discriminator_update()
 

@@ -173,6 +173,9 @@ class VER(GAN):
     def discriminator_outputs(self, real_logits, fake_logits):
         return self.gan.discriminator_outputs(real_logits, fake_logits)
 
+    def critic_penalty(self, real, fake, critic):
+        return self.gan.critic_penalty(real, fake, critic)
+
     def after_discriminator_update(self):
         self.gan.after_discriminator_update()
 

@@ -35,6 +35,7 @@ class WGANDiv(GAN):
         k, p: weight and exponent of the gradient term (the paper's 2 and 6).
     """
 
+    penalty_names = ("wgan_div",)
     config_names = {"k": "wgan_div_k", "p": "wgan_div_p"}
 
     def __init__(self, generator, discriminator, latent_dim, k=2.0, p=6.0, **kwargs):
@@ -42,10 +43,13 @@ class WGANDiv(GAN):
         self.k, self.p = float(k), float(p)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        return wasserstein_discriminator_loss(real_logits, fake_logits)
+
+    def critic_penalty(self, real, fake, critic):
         penalty = wasserstein_divergence_penalty(
             critic, real, fake, power=self.p, seed=self.seed_generator
         )
-        return wasserstein_discriminator_loss(real_logits, fake_logits) + self.k * penalty
+        return self.k * penalty, {"wgan_div": penalty}
 
     def generator_loss(self, fake_logits, real, fake, critic):
         return wasserstein_generator_loss(fake_logits), {}

@@ -36,6 +36,7 @@ class WGANGP(GAN):
         d_steps: critic updates per generator update (n_critic = 5 in the paper).
     """
 
+    penalty_names = ("gp",)
     default_options = {"d_steps": 5}
 
     def __init__(self, generator, discriminator, latent_dim, gp_weight=10.0, **kwargs):
@@ -43,8 +44,11 @@ class WGANGP(GAN):
         self.gp_weight = float(gp_weight)
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
+        return wasserstein_discriminator_loss(real_logits, fake_logits)
+
+    def critic_penalty(self, real, fake, critic):
         penalty = gradient_penalty(critic, real, fake, seed=self.seed_generator)
-        return wasserstein_discriminator_loss(real_logits, fake_logits) + self.gp_weight * penalty
+        return self.gp_weight * penalty, {"gp": penalty}
 
     def generator_loss(self, fake_logits, real, fake, critic):
         return wasserstein_generator_loss(fake_logits), {}

@@ -121,7 +121,7 @@ class WGANTS(GAN):
             real_logits = self._discriminate(real, labels)
             fake_logits = self._discriminate(fake, labels)
             loss = two_step_regression_loss(real_logits, fake_logits, targets)
-            penalty, penalties = self.discriminator_penalty(real, critic)
+            penalty, penalties = self.discriminator_penalty(real, fake, critic)
             loss = loss + penalty + self.regularization(self.discriminator)
             return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
 
