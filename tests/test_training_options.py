@@ -87,7 +87,7 @@ def test_every_constructor_argument_of_every_model_is_a_config_key(name):
             for argument, parameter in inspect.signature(init).parameters.items():
                 if (parameter.default is not inspect.Parameter.empty
                         and argument not in ("options", "seed", "num_classes",
-                                             "statistics_network")
+                                             "statistics_network", "lens")
                         and argument not in s.fixed):
                     expected.add(s.cls.config_names.get(argument, argument))
     config = config_lib.load(None, {"model": name})

@@ -58,6 +58,10 @@ DESCRIPTIONS = {
     "continuous_information": ("estimates", "InfoGAN's lower bound L_I of its continuous "
                                "codes with Q a Gaussian of σ = 1, in nats, "
                                f"{_WINDOW}."),
+    "lens_reconstruction": ("penalties", "Tempered's L_L^R = ‖X − L(X)‖², how far the lens "
+                            f"moves the real samples (eq. 3), {_WINDOW}."),
+    "lens_weight": ("optimization", "Tempered's λ_t of eq. 5, the weight of the lens's "
+                    "adversarial term, falling from 1 to 0 over lens_steps."),
     "minibatch_wasserstein": ("estimates", "WGAN-TS's exact Wasserstein-1 distance between "
                               f"the real and generated minibatches (L1 cost), {_WINDOW}."),
     "scaling_factor": ("estimates", f"WGAN-TS's weight scaling factor (eq. 15), {_WINDOW}."),

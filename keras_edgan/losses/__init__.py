@@ -54,6 +54,7 @@ from keras_edgan.losses.relativistic import (
     relativistic_generator_loss,
 )
 from keras_edgan.losses.soft_histogram import soft_histogram, soft_joint_histogram
+from keras_edgan.losses.tempered import lens_loss, lens_reconstruction_loss, lens_weight
 from keras_edgan.losses.two_step import (
     l1_costs,
     transport_potentials,
@@ -97,6 +98,9 @@ __all__ = [
     "js_divergence",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
+    "lens_loss",
+    "lens_reconstruction_loss",
+    "lens_weight",
     "latent_perturbation",
     "lecam_penalty",
     "l1_costs",

@@ -20,6 +20,7 @@ from keras_edgan.models.nsgan import NSGAN
 from keras_edgan.models.relativistic import RGAN, RaGAN
 from keras_edgan.models.sagan import SAGAN
 from keras_edgan.models.sngan import SNGAN
+from keras_edgan.models.tempered import Tempered, residual_lens
 from keras_edgan.models.training_options import TrainingOptions
 from keras_edgan.models.ver import VER, mine_statistics_network
 from keras_edgan.models.wgan import WGAN
@@ -31,6 +32,6 @@ __all__ = [
     "BiPenaltyGAN", "CTransformWGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN",
     "GraNGAN", "HingeGAN", "InfoGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
-    "SAGAN", "SNGAN", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP", "WGANTS",
-    "information_head", "mine_statistics_network", "registry",
+    "SAGAN", "SNGAN", "Tempered", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP", "WGANTS",
+    "information_head", "mine_statistics_network", "registry", "residual_lens",
 ]

@@ -10,9 +10,9 @@ from keras_edgan.losses.mutual_information import (
     continuous_information_bound,
 )
 from keras_edgan.models import mixed_precision, registry
-from keras_edgan.models.gan import GAN
 from keras_edgan.models.nsgan import NSGAN
 from keras_edgan.models.wgan_gp import WGANGP
+from keras_edgan.models.wrapper import GANWrapper
 from keras_edgan.techniques.feature_matching import feature_extractor
 from keras_edgan.techniques.latent_noise import latent_noise, numpy_latent_noise
 
@@ -38,7 +38,7 @@ def information_head(feature_shape, outputs, units=128, name="information_head")
     ], name=name)
 
 
-class InfoGAN(GAN):
+class InfoGAN(GANWrapper):
     """Chen et al. 2016, "InfoGAN: Interpretable Representation Learning by Information
     Maximizing Generative Adversarial Nets", eq. 6, wrapped around any GAN of the
     library:
@@ -126,20 +126,15 @@ class InfoGAN(GAN):
         seed=None,
         **kwargs,
     ):
-        _check_wrapped(gan)
-        code_dims = _check_codes(
-            int(categorical_codes), int(code_categories), int(continuous_codes), gan.latent_dim
-        )
-        super().__init__(
-            gan.generator, gan.discriminator, gan.latent_dim, options=gan.options, seed=seed,
-            **kwargs,
-        )
+        super().__init__(gan, seed=seed, **kwargs)
+        _check_unconditional(gan)
         _check_options(self.options)
-        self.gan = gan
         self.categorical_codes = int(categorical_codes)
         self.code_categories = int(code_categories)
         self.continuous_codes = int(continuous_codes)
-        self.code_dims = code_dims
+        self.code_dims = _check_codes(
+            self.categorical_codes, self.code_categories, self.continuous_codes, gan.latent_dim
+        )
         self.noise_dims = self.latent_dim - self.code_dims
         self.information_weight = float(information_weight)
         self.continuous_weight = float(continuous_weight)
@@ -147,32 +142,17 @@ class InfoGAN(GAN):
         self.information_head = information_head(
             self.discriminator_features.outputs[0].shape[1:], self.code_dims, int(q_units)
         )
-        self.information_names = (
+        self.log(
             *(("categorical_information",) if self.categorical_codes else ()),
             *(("continuous_information",) if self.continuous_codes else ()),
         )
-        self.penalty_names = (*gan.penalty_names, *self.information_names)
-        for name in self.penalty_names:
-            self.trackers[name] = keras.metrics.Mean(name=name)
         self._codes = None
 
     def compile(self, d_optimizer, g_optimizer, q_optimizer=None, **kwargs):
         """Sets the optimizers of D, G and Q's head; the head's defaults to a copy of
         D's config (the paper's code trains the head with D's optimizer)."""
-        self.d_optimizer = keras.optimizers.get(d_optimizer)
-        self.g_optimizer = keras.optimizers.get(g_optimizer)
-        self.q_optimizer = (
-            keras.optimizers.get(q_optimizer)
-            if q_optimizer is not None
-            else self.d_optimizer.__class__.from_config(self.d_optimizer.get_config())
-        )
-        self.compile_optimizers(
-            [
-                (self.discriminator, self.d_optimizer),
-                (self.generator, self.g_optimizer),
-                (self.information_head, self.q_optimizer),
-            ],
-            **kwargs,
+        self.q_optimizer = self.compile_with(
+            d_optimizer, g_optimizer, self.information_head, q_optimizer, like="d", **kwargs
         )
 
     # The codes.
@@ -283,7 +263,7 @@ class InfoGAN(GAN):
         return self._codes
 
     def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
-        loss = self.gan.discriminator_loss(real_logits, fake_logits, real, fake, critic)
+        loss = super().discriminator_loss(real_logits, fake_logits, real, fake, critic)
         weighted, _ = self.information(fake, self.drawn_codes())
         return loss - weighted
 
@@ -314,27 +294,8 @@ class InfoGAN(GAN):
         parameters = self.information_head(features, training=True)
         return mixed_precision.full_precision(self.information_head, parameters)
 
-    # The wrapped GAN's objective and hooks.
 
-    def generator_loss(self, fake_logits, real, fake, critic):
-        return self.gan.generator_loss(fake_logits, real, fake, critic)
-
-    def critic_penalty(self, real, fake, critic):
-        return self.gan.critic_penalty(real, fake, critic)
-
-    def after_discriminator_update(self):
-        self.gan.after_discriminator_update()
-
-    def generator_penalty(self, real, fake):
-        return self.gan.generator_penalty(real, fake)
-
-
-def _check_wrapped(gan):
-    if not isinstance(gan, GAN):
-        raise TypeError(
-            f"InfoGAN wraps a keras_edgan.models.GAN (e.g. NSGAN(G, D, latent_dim=...)); "
-            f"got {type(gan).__name__}."
-        )
+def _check_unconditional(gan):
     if gan.num_classes is not None:
         raise ValueError(
             "InfoGAN learns its categorical codes without labels: it wraps unconditional "

@@ -21,7 +21,7 @@ MODELS = Registry("model")
 # Constructor arguments that the configuration's shared keys or the networks give.
 _NOT_OPTIONS = frozenset({
     "self", "generator", "discriminator", "latent_dim", "options", "seed", "num_classes",
-    "gan", "statistics_network", "args", "kwargs",
+    "gan", "statistics_network", "lens", "args", "kwargs",
 })
 
 

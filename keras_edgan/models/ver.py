@@ -10,9 +10,9 @@ from keras_edgan.losses.mine import (
     moving_average_update,
 )
 from keras_edgan.models import mixed_precision, registry
-from keras_edgan.models.gan import GAN
 from keras_edgan.models.nsgan import NSGAN
 from keras_edgan.models.wgan_gp import WGANGP
+from keras_edgan.models.wrapper import GANWrapper
 
 
 def mine_statistics_network(sample_shape, latent_dim, units=128, hidden_layers=2, name="statistics"):
@@ -38,7 +38,7 @@ def mine_statistics_network(sample_shape, latent_dim, units=128, hidden_layers=2
     return keras.Model([samples, z], score, name=name)
 
 
-class VER(GAN):
+class VER(GANWrapper):
     """Khorramshahi, Souri, Chellappa and Feizi 2020, "GANs with Variational Entropy
     Regularizers" (GAN+VER), eq. 6, wrapped around any GAN of the library:
 
@@ -104,11 +104,7 @@ class VER(GAN):
         seed=None,
         **kwargs,
     ):
-        if not isinstance(gan, GAN):
-            raise TypeError(
-                f"VER wraps a keras_edgan.models.GAN (e.g. NSGAN(G, D, latent_dim=...)); "
-                f"got {type(gan).__name__}."
-            )
+        super().__init__(gan, seed=seed, **kwargs)
         if gan.options.merged_update:
             raise ValueError(
                 "VER adds the statistics network's update and the MI gradient to the "
@@ -121,22 +117,12 @@ class VER(GAN):
                 "which has no place for class labels: it wraps unconditional GANs only. "
                 "Build the wrapped GAN with num_classes=None."
             )
-        super().__init__(
-            gan.generator, gan.discriminator, gan.latent_dim, options=gan.options, seed=seed,
-            **kwargs,
-        )
         if not 0.0 < moving_average_rate <= 1.0:
             raise ValueError(
                 f"moving_average_rate must be in (0, 1]; got {moving_average_rate!r}. "
                 f"MINE uses 0.01."
             )
-        self.gan = gan
-        # The wrapped GAN's penalties and outputs and the MI bound are logged beside
-        # the losses.
-        self.penalty_names = (*gan.penalty_names, "mi")
-        self.output_names = gan.output_names
-        for name in (*self.penalty_names, *self.output_names):
-            self.trackers.setdefault(name, keras.metrics.Mean(name=name))
+        self.log("mi")
         self.mi_weight = float(mi_weight)
         self.moving_average_rate = float(moving_average_rate)
         self.statistics_network = statistics_network or mine_statistics_network(
@@ -148,39 +134,9 @@ class VER(GAN):
 
     def compile(self, d_optimizer, g_optimizer, t_optimizer=None, **kwargs):
         """Sets the optimizers of D, G and T; T's defaults to a copy of G's config."""
-        self.d_optimizer = keras.optimizers.get(d_optimizer)
-        self.g_optimizer = keras.optimizers.get(g_optimizer)
-        self.t_optimizer = (
-            keras.optimizers.get(t_optimizer)
-            if t_optimizer is not None
-            else self.g_optimizer.__class__.from_config(self.g_optimizer.get_config())
+        self.t_optimizer = self.compile_with(
+            d_optimizer, g_optimizer, self.statistics_network, t_optimizer, like="g", **kwargs
         )
-        self.compile_optimizers(
-            [
-                (self.discriminator, self.d_optimizer),
-                (self.generator, self.g_optimizer),
-                (self.statistics_network, self.t_optimizer),
-            ],
-            **kwargs,
-        )
-
-    def discriminator_loss(self, real_logits, fake_logits, real, fake, critic):
-        return self.gan.discriminator_loss(real_logits, fake_logits, real, fake, critic)
-
-    def generator_loss(self, fake_logits, real, fake, critic):
-        return self.gan.generator_loss(fake_logits, real, fake, critic)
-
-    def discriminator_outputs(self, real_logits, fake_logits):
-        return self.gan.discriminator_outputs(real_logits, fake_logits)
-
-    def critic_penalty(self, real, fake, critic):
-        return self.gan.critic_penalty(real, fake, critic)
-
-    def after_discriminator_update(self):
-        self.gan.after_discriminator_update()
-
-    def generator_penalty(self, real, fake):
-        return self.gan.generator_penalty(real, fake)
 
     def generator_state(self):
         # The statistics network's update is part of the generator update.
