@@ -249,8 +249,8 @@ def test_build_gan_makes_a_conditional_model_from_the_dataset_labels():
     (dict(dataset="stl10"), "split 'unlabelled' of dataset 'stl10' has none"),
     (dict(architecture="optimized_dcgan", image_size=28),
      "architecture 'optimized_dcgan' does not take class labels. Pick one that does "
-     r"\(guide_dcgan, guide_dcgan_minibatch, guide_dcgan_vbn, guide_gan, sngan_cnn, "
-     r"sngan_resnet, wgan_layernorm\)"),
+     r"\(guide_dcgan, guide_dcgan_minibatch, guide_dcgan_rbn, guide_dcgan_vbn, guide_gan, "
+     r"sngan_cnn, sngan_resnet, wgan_layernorm\)"),
     (dict(dataset="ring", architecture="pacgan_mlp", image_size=None),
      "architecture 'pacgan_mlp' does not take class labels"),
 ])
