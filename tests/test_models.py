@@ -104,8 +104,8 @@ def test_edgan_fit_logs_ced_and_generates():
         epochs=2, verbose=0,
     ).history
     assert set(history) == {
-        "d_loss", "g_loss", "ced", "g_adversarial", "d_real", "d_fake", "p_real", "p_fake",
-        "d_grad_norm", "g_grad_norm",
+        "d_loss", "g_loss", "ced", "d_adversarial", "g_adversarial", "d_real", "d_fake",
+        "p_real", "p_fake", "d_grad_norm", "g_grad_norm",
     }
     assert all(np.isfinite(v).all() for v in history.values())
     assert int(gan.g_optimizer.iterations) == 8 and int(gan.d_optimizer.iterations) == 16

@@ -39,6 +39,7 @@ def test_discriminator_update_logs_its_outputs_and_gradient_norm():
     grad_w = -np.mean((1 - sigmoid(r))[:, None] * REAL, axis=0) + sigmoid(f) * FAKE
     grad_b = -np.mean(1 - sigmoid(r)) + sigmoid(f)
     expected = {
+        "d_adversarial": -np.mean(np.log(sigmoid(r))) - np.log(1 - sigmoid(f)),
         "d_real": r.mean(), "d_fake": f, "p_real": sigmoid(r).mean(), "p_fake": sigmoid(f),
         "d_grad_norm": np.sqrt(np.sum(grad_w**2) + grad_b**2),
     }
@@ -79,6 +80,7 @@ def test_every_step_mode_logs_what_the_model_tracks(cls, options):
                       epochs=1, verbose=0).history
     assert set(history) == set(gan.trackers)
     assert all(float(ops.convert_to_numpy(t.count)) > 0 for t in gan.trackers.values())
-    assert {"g_adversarial", "d_real", "d_fake", "d_grad_norm", "g_grad_norm"} <= set(history)
+    assert {"d_adversarial", "g_adversarial", "d_real", "d_fake", "d_grad_norm",
+            "g_grad_norm"} <= set(history)
     assert ("p_real" in history) == issubclass(cls, models.NSGAN)
     assert history["d_grad_norm"][0] > 0

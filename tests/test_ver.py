@@ -130,8 +130,8 @@ def test_ver_step_trains_d_then_t_then_g_and_logs_mi():
     t_before = [to_numpy(v).copy() for v in gan.statistics_network.trainable_variables]
     history = gan.fit(tf.data.Dataset.from_tensor_slices(points()).batch(32), epochs=1, verbose=0).history
     assert set(history) == {
-        "d_loss", "g_loss", "mi", "g_adversarial", "d_real", "d_fake", "p_real", "p_fake",
-        "d_grad_norm", "g_grad_norm",
+        "d_loss", "g_loss", "mi", "d_adversarial", "g_adversarial", "d_real", "d_fake",
+        "p_real", "p_fake", "d_grad_norm", "g_grad_norm",
     }
     assert all(np.isfinite(values).all() for values in history.values())
     assert int(gan.d_optimizer.iterations) == 4
@@ -188,8 +188,8 @@ def test_ver_wraps_edgan_and_logs_its_penalty_too():
     gan.compile(d_optimizer="adam", g_optimizer="adam")
     history = gan.fit(points(32), batch_size=16, epochs=1, verbose=0).history
     assert set(history) == {
-        "d_loss", "g_loss", "ced", "mi", "g_adversarial", "d_real", "d_fake", "p_real", "p_fake",
-        "d_grad_norm", "g_grad_norm",
+        "d_loss", "g_loss", "ced", "mi", "d_adversarial", "g_adversarial", "d_real", "d_fake",
+        "p_real", "p_fake", "d_grad_norm", "g_grad_norm",
     }
     assert gan.penalty_names == ("ced", "mi")
 

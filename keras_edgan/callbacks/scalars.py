@@ -16,6 +16,9 @@ DESCRIPTIONS = {
                f"each step's d_steps discriminator updates, {_WINDOW}."),
     "g_loss": ("losses", "L_G, the generator's loss with its penalties (e.g. EDGAN's λ·ρ), "
                f"{_WINDOW} (under a critic schedule: over the committed generator updates)."),
+    "d_adversarial": ("losses", "The adversarial term of L_D alone (WGAN-TS: the regression "
+                      "onto T*), without the objective's and the techniques' penalties, "
+                      f"of the last of each step's discriminator updates, {_WINDOW}."),
     "g_adversarial": ("losses", "The adversarial term of L_G alone, without the model's "
                       "penalties (EDGAN's λ·ρ) and the techniques' terms (Jacobian Clamping, "
                       "historical averaging); feature matching's loss when that replaces it; "
@@ -31,9 +34,12 @@ DESCRIPTIONS = {
                "samples, in the last of each step's discriminator updates, "
                f"{_WINDOW}."),
     "d_grad_norm": ("optimization", "‖∇L_D‖₂ over all of D's weights, before the optimizer, "
-                    f"in the last of each step's discriminator updates, {_WINDOW}."),
+                    "in the last of each step's discriminator updates (under tf.distribute: "
+                    "the mean of the replicas' norms of their own part of the batch), "
+                    f"{_WINDOW}."),
     "g_grad_norm": ("optimization", "‖∇L_G‖₂ over all of G's weights, before the optimizer "
-                    "(without VER's information gradient), "
+                    "(without VER's information gradient; under tf.distribute: the mean of "
+                    "the replicas' norms of their own part of the batch), "
                     f"{_WINDOW} (under a critic schedule: over the committed updates)."),
     "ced": ("penalties", "EDGAN's conditional entropy distance ρ(X, Y) = H(X|Y) + H(Y|X) "
             f"between the real and generated minibatches, unweighted, {_WINDOW}."),

@@ -151,7 +151,7 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         self._build_techniques()
         self.trackers = {
             name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss", "g_adversarial", *self.penalty_names,
+            for name in ("d_loss", "g_loss", "d_adversarial", "g_adversarial", *self.penalty_names,
                          *self._technique_penalties(), *self._diagnostic_names())
         }
         # A Model without call() is still trainable by fit on JAX and torch only
@@ -409,12 +409,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             held = ops.stop_gradient(fake)
             held_logits = self._discriminate(held, labels)
             real_logits = self._discriminate(real, labels)
-            d_loss = self.discriminator_loss(real_logits, held_logits, real, held, critic)
+            d_adversarial = self.discriminator_loss(real_logits, held_logits, real, held, critic)
             d_penalty, d_penalties = self.discriminator_penalty(
                 real, held, critic, (real_logits, held_logits)
             )
-            d_loss = d_loss + d_penalty + self.regularization(self.discriminator)
-            d_penalties = {**d_penalties, **self.discriminator_outputs(real_logits, held_logits)}
+            d_loss = d_adversarial + d_penalty + self.regularization(self.discriminator)
+            d_penalties = {"d_adversarial": d_adversarial, **d_penalties,
+                           **self.discriminator_outputs(real_logits, held_logits)}
             g_loss, penalties = self.generator_objective(real, fake, labels, critic)
             # Jacobian Clamping's term depends on G alone: no gradient for D.
             g_loss = g_loss + clamping + self.regularization(self.generator)
@@ -458,12 +459,13 @@ class GAN(backend.StatefulTrainStep, keras.Model):
         def loss_fn():
             real_logits = self._discriminate(real, labels)
             fake_logits = self._discriminate(fake, fake_labels)
-            loss = self.discriminator_loss(real_logits, fake_logits, real, fake, critic)
+            adversarial = self.discriminator_loss(real_logits, fake_logits, real, fake, critic)
             penalty, penalties = self.discriminator_penalty(
                 real, fake, critic, (real_logits, fake_logits)
             )
-            loss = loss + penalty + self.regularization(self.discriminator)
-            return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
+            loss = adversarial + penalty + self.regularization(self.discriminator)
+            return loss, {"d_adversarial": adversarial, **penalties,
+                          **self.discriminator_outputs(real_logits, fake_logits)}
 
         loss, logs, grads = self._gradients(loss_fn, self.discriminator)
         self.d_optimizer.apply(grads, self.discriminator.trainable_variables)

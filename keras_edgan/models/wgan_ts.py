@@ -120,10 +120,11 @@ class WGANTS(GAN):
         def loss_fn():
             real_logits = self._discriminate(real, labels)
             fake_logits = self._discriminate(fake, labels)
-            loss = two_step_regression_loss(real_logits, fake_logits, targets)
+            regression = two_step_regression_loss(real_logits, fake_logits, targets)
             penalty, penalties = self.discriminator_penalty(real, fake, critic)
-            loss = loss + penalty + self.regularization(self.discriminator)
-            return loss, {**penalties, **self.discriminator_outputs(real_logits, fake_logits)}
+            loss = regression + penalty + self.regularization(self.discriminator)
+            return loss, {"d_adversarial": regression, **penalties,
+                          **self.discriminator_outputs(real_logits, fake_logits)}
 
         for _ in range(self.regression_steps):
             loss, logs, grads = self._gradients(loss_fn, self.discriminator)
