@@ -180,7 +180,10 @@ def test_the_penalty_is_added_to_the_generator_loss_with_its_weight(slope, penal
         slopes.append(slopes[-1] - lr * weight * clamping_gradient(slopes[-1]))
     np.testing.assert_allclose(ops.convert_to_numpy(generator.layers[0].kernel)[0, 0],
                                slopes[-1], rtol=1e-5)
-    assert float(ops.convert_to_numpy(generator.layers[0].bias)[0]) == 0.0
+    # b's gradient is a difference of two sums over the batch's halves, which cancel
+    # up to float32 round-off (1e-9 to 1e-7 measured when XLA orders them apart); a
+    # real dependence of the penalty on b would move it by about lr·c = 0.02.
+    assert abs(float(ops.convert_to_numpy(generator.layers[0].bias)[0])) < 1e-5
     # Logged: the epoch's mean of L, unweighted, and g_loss with c·L.
     logged = np.mean([clamping_penalty(w) for w in slopes[:-1]])
     np.testing.assert_allclose(history["jacobian_clamping"][0], logged, rtol=1e-5)

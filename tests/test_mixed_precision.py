@@ -33,7 +33,11 @@ def trained(policy, model=models.EDGAN, steps=6):
 def test_bfloat16_networks_train_close_to_float32(model):
     """The networks compute in bfloat16 (8 significant bits), their variables and the
     losses and penalties (CED, the gradient penalty) stay float32: after 6 steps the
-    logged values are within 5 % of float32's (measured: 0.3 %)."""
+    logged values are within 5 % of float32's (measured: 0.3 % for the losses, up to
+    2 % for the gradient norms). Values made of D's outputs (their means, WGAN's
+    difference of them) can be near 0 and differ by up to 0.011 (measured on the
+    three backends), so each value is within 5 % or 0.05 absolute, a twentieth of
+    the logits' unit scale."""
     reference, _ = trained("float32", model)
     logs, gan = trained("mixed_bfloat16", model)
     assert gan.discriminator.layers[-1].compute_dtype == "bfloat16"
@@ -41,7 +45,7 @@ def test_bfloat16_networks_train_close_to_float32(model):
     assert set(logs) == set(reference)
     for name, value in logs.items():
         assert np.isfinite(value)
-        assert value == pytest.approx(reference[name], rel=0.05, abs=1e-3), name
+        assert value == pytest.approx(reference[name], rel=0.05, abs=0.05), name
     samples = gan.generate(3, seed=0)
     assert samples.dtype == np.float32 and np.isfinite(samples).all()
 
