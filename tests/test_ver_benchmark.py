@@ -11,6 +11,8 @@ import pytest
 from PIL import Image
 from tensorboard.backend.event_processing import event_accumulator
 
+from keras_edgan.benchmarks.ver import converged
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -28,20 +30,69 @@ def test_quick_benchmark_prints_the_papers_tables_beside_ours(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     tables = result.stdout
-    assert "| Model | | Modes | HQ(%) | KL | WD | MMD | TA(%) | RA(%) | GA(%) | PR(%) | RE(%) |" in tables
-    assert "| Model | | IS | FD | Modes | KL | WD | MMD | TA(%) | RA(%) | GA(%) | PR(%) | RE(%) |" in tables
+    assert "| Model | | seeds | Modes | HQ(%) | KL | WD | MMD | TA(%) | RA(%) | GA(%) | PR(%) | RE(%) |" in tables
+    assert "| Model | | seeds | IS | FD | Modes | KL | WD | MMD | TA(%) | RA(%) | GA(%) | PR(%) | RE(%) |" in tables
     # Our row beside the paper's (Table I: HQ 92.71 %; Table III: IS 9.235), every cell filled.
-    for line in ("| WGAN+VER | paper | 8 | 92.71 |", "| WGAN+VER | paper | 9.235 |"):
+    for line in ("| WGAN+VER | paper | | 8 | 92.71 |", "| WGAN+VER | paper | | 9.235 |"):
         assert line in tables, line
     rows = [line for line in tables.splitlines() if line.startswith("| WGAN+VER | ours |")]
-    assert [len(row.split("|")) for row in rows] == [14, 15]
+    assert [len(row.split("|")) for row in rows] == [15, 16]
 
     results = json.loads((tmp_path / "results.json").read_text())["results"]
     assert set(results) == {"ring", "mnist5k"}
-    assert results["ring"]["wgan_gp_ver"]["history"], "no scores during training (Fig. 4)"
-    for figure in ("fig3.png", "fig4_ring.png", "tables.md", "ring/wgan_gp_ver/scatter.png"):
+    for dataset in results:
+        (only,) = results[dataset]["wgan_gp_ver"]["runs"]
+        assert only["history"], f"no scores during training on {dataset} (Fig. 4)"
+    for figure in ("fig3.png", "fig4_ring.png", "fig4_mnist5k.png", "tables.md",
+                   "ring/wgan_gp_ver/seed0/scatter.png"):
         assert (tmp_path / figure).is_file(), figure
     assert np.asarray(Image.open(tmp_path / "fig3.png")).shape[:2] == (400, 400)
+
+
+@pytest.mark.slow
+def test_seeded_rows_report_the_mean_and_spread_of_their_seeds(tmp_path):
+    result = run_module(
+        "keras_edgan.benchmarks.ver", "--quick", "--datasets=ring", "--models=vgan",
+        "--seeded=ring/vgan", "--seeds=2", "--seed=5", f"--logdir={tmp_path}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    row = json.loads((tmp_path / "results.json").read_text())["results"]["ring"]["vgan"]
+    assert [run["seed"] for run in row["runs"]] == [5, 6]
+    for name in ("hq", "kl", "wd"):
+        values = [run["scores"][name] for run in row["runs"]]
+        assert row["scores"][name] == pytest.approx(np.mean(values))
+        assert row["spread"][name] == pytest.approx(np.std(values))
+    assert row["runs"][0]["scores"] != row["runs"][1]["scores"], "the seeds trained the same run"
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("| VGAN | ours | 2 |")]
+    assert line.count(" ± ") == 10
+    for seed in (5, 6):
+        assert (tmp_path / f"ring/vgan/seed{seed}/scatter.png").is_file()
+
+
+def test_a_run_converges_when_no_window_mean_improves_by_its_margin():
+    scores = {"modes": (+1, 0.5), "kl": (-1, 0.02)}
+
+    def history(*pairs):
+        return [{"modes": modes, "kl": kl} for modes, kl in pairs]
+
+    improving = history((10, 1.5), (12, 1.4), (14, 1.3), (16, 1.2))
+    assert not converged(improving, scores, window=2)
+    # Window means (20, 1.0) then (20, 1.0): converged; over windows of 3, the first
+    # window's mean (16.7, 1.17) is worse, so not yet.
+    flat = history((10, 1.5), (20, 1.0), (20, 1.0), (20, 1.01), (19, 0.99), (21, 1.0))
+    assert converged(flat, scores, window=2)
+    assert not converged(flat, scores, window=3)
+    assert not converged(flat[:3], scores, window=2), "two full windows are needed"
+    # One score still improving beyond its margin keeps the run going: mean KL 1.0 -> 0.97.
+    assert not converged(history((20, 1.0), (20, 1.0), (20, 0.97), (20, 0.97)), scores, window=2)
+    # ... and gains within the margins do not: KL 1.0 -> 0.985, Modes 20 -> 20.4.
+    assert converged(history((20, 1.0), (20, 1.0), (20.4, 0.985), (20.4, 0.985)), scores, window=2)
+    # A single lucky evaluation does not keep a noisy run going, as a best-so-far rule would.
+    noisy = history((15, 1.5), (14, 1.5), (16.5, 1.5), (13, 1.5))
+    assert converged(noisy, scores, window=2)
+    # Scores getting worse are a plateau too (training that oscillates or degrades).
+    assert converged(history((20, 1.0), (20, 1.0), (12, 1.8), (15, 1.5)), scores, window=2)
+    assert not converged(flat, scores, window=0), "window 0 trains for the configs' steps"
 
 
 @pytest.mark.slow

