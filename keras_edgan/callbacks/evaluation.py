@@ -26,7 +26,10 @@ class FID(PeriodicCallback):
     summary `evaluation/setup` records the extractor and both sample counts.
     With `manifold_metrics`, four more scalars on the same features:
     `evaluation/precision-NAME`, `recall-NAME`, `density-NAME` and
-    `coverage-NAME` (see `keras_edgan.evaluation.MANIFOLD_METRICS`).
+    `coverage-NAME` (see `keras_edgan.evaluation.MANIFOLD_METRICS`). A conditional
+    GAN's generator is asked for every class in turn, and also scored by the
+    intra-class Fréchet distance (`evaluation/intra-FID`, else e.g.
+    `evaluation/intra-FD-mnist-classifier`) against the real images' labels.
     The reports are also kept in `history` as `(step, Report)` pairs.
 
     The extractor runs in TensorFlow (Inception) or Keras (classifiers), so the
@@ -95,12 +98,13 @@ class FID(PeriodicCallback):
 
     def on_train_begin(self, logs=None):
         self._writer = summary.writer(self.logdir)
-        generator = self.model.sampling_generator
-        probe = generator(ops.zeros((1, self.model.latent_dim)), training=False)
+        generator, conditional = self.model.sampling_generator, self.model.num_classes is not None
+        z = ops.zeros((1, self.model.latent_dim))
+        probe = generator([z, ops.zeros((1,), "int32")] if conditional else z, training=False)
         self._real = evaluation.real_statistics(
             self.extractor, self.dataset, self.real_samples, image_size=int(probe.shape[1]),
             split=self.split, data_dir=self.data_dir, cache_dir=self.cache_dir,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size, with_labels=conditional,
         )
         weights = f" (weights {self.extractor.weights})" if self.extractor.weights else ""
         options = self.model.options
@@ -115,7 +119,9 @@ class FID(PeriodicCallback):
                 f"real samples {self._real.count} "
                 f"({self.dataset}, {self.split}); generated samples {self.num_samples} "
                 f"per evaluation; metrics "
-                f"{', '.join(evaluation.metric_names(self.extractor, self.manifold_metrics))}",
+                f"{', '.join(evaluation.metric_names(self.extractor, self.manifold_metrics, conditional))}"
+                + (f" (each of the {self.model.num_classes} classes asked for in turn)"
+                   if conditional else ""),
                 step=self.model.generator_step,
             )
         self._writer.flush()
@@ -136,6 +142,7 @@ class FID(PeriodicCallback):
             self.num_samples, noise_stddev=self.model.options.noise_stddev,
             noise_distribution=self.model.options.noise_distribution,
             batch_size=self.batch_size, seed=self.seed, manifold_metrics=self.manifold_metrics,
+            num_classes=self.model.num_classes,
         )
         with self._writer.as_default():
             for name, value in report.scores.items():

@@ -168,7 +168,9 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     extractor, extractor_weights (the Inception module's digest), resize (the
     Inception network's FID resize definition, `fid_resize` or its default;
     None for other extractors), real_samples, generated_samples, {metric name:
-    value} scores and, with `parzen`, parzen (`ParzenEvaluation.record()`).
+    value} scores (with the intra-class Fréchet distance for a conditional
+    generator, asked for each class in turn) and, with `parzen`, parzen
+    (`ParzenEvaluation.record()`).
     """
     _check_counts(num_samples=num_samples, real_samples=real_samples, batch_size=batch_size)
     generator, latent_dim, config, step, source = load_generator(checkpoint)
@@ -189,32 +191,55 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     feature_extractor = evaluation.get_extractor(
         extractor, meta.name, inception_path, cache_dir, fid_resize
     )
-    image_size = int(generator(keras.ops.zeros((1, latent_dim)), training=False).shape[1])
+    num_classes = _num_classes(generator, meta)
+    z = keras.ops.zeros((1, latent_dim))
+    probe = generator(z if num_classes is None else [z, keras.ops.zeros((1,), "int32")],
+                      training=False)
+    image_size = int(probe.shape[1])
     real = evaluation.real_statistics(
         feature_extractor, meta.name, real_samples, image_size, split=split, data_dir=data_dir,
-        cache_dir=cache_dir, batch_size=batch_size,
+        cache_dir=cache_dir, batch_size=batch_size, with_labels=num_classes is not None,
     )
     report = evaluation.evaluate_generator(
         generator, latent_dim, feature_extractor, real, num_samples,
         noise_stddev=noise_stddev, batch_size=batch_size, seed=seed,
         noise_distribution=noise_distribution, manifold_metrics=manifold_metrics,
+        num_classes=num_classes,
     )
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,
         "extractor": report.extractor, "extractor_weights": report.extractor_weights,
         "resize": report.resize, "real_samples": report.real_samples,
-        "generated_samples": report.generated_samples, "scores": report.scores,
+        "generated_samples": report.generated_samples, "classes": report.classes,
+        "scores": report.scores,
     }
     step_text = "" if step is None else f" (step {step})"
     lines = [f"checkpoint: {source}{step_text}", f"dataset: {meta.name} ({split})", report.table()]
     if parzen:
         centres = evaluation.generated_batches(
-            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
+            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution,
+            num_classes,
         )
+        if num_classes is not None:
+            centres = (images for images, _ in centres)
         _add_parzen(record, lines, centres, num_samples, "generated images", meta.name, held_out,
                     image_size, data_dir, batch_size, seed)
     _write_json(record, json_path)
     return "\n".join(lines), record
+
+
+def _num_classes(generator, meta):
+    """The classes of a conditional generator (two inputs, `[z, y]`): its dataset's;
+    None for an unconditional one."""
+    if len(generator.inputs) == 1:
+        return None
+    if meta.num_classes is None:
+        raise ValueError(
+            f"The generator takes two inputs [z, y], as a conditional one does, but "
+            f"{meta.name} has no class labels to score its classes against: pass the "
+            f"labelled dataset it was trained on (--dataset)."
+        )
+    return meta.num_classes
 
 
 def _add_parzen(record, lines, centre_batches, num_centres, centre_images, dataset, held_out,

@@ -27,7 +27,12 @@ The Parzen-window log-likelihood of held-out images under generated ones
 ...     "generated images", "mnist5k", held_out, image_size=28)
 """
 
-from keras_edgan.evaluation.activations import generated_batches, real_batches, stream_activations
+from keras_edgan.evaluation.activations import (
+    generated_batches,
+    real_batches,
+    stream_activations,
+    stream_labelled_activations,
+)
 from keras_edgan.evaluation.cache import CACHE_ENV, cache_directory
 from keras_edgan.evaluation.extractor import FeatureExtractor, KerasExtractor
 from keras_edgan.evaluation.extractors import EXTRACTORS, get_extractor
@@ -93,4 +98,5 @@ __all__ = [
     "real_statistics",
     "resize_images",
     "stream_activations",
+    "stream_labelled_activations",
 ]

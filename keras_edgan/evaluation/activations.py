@@ -49,41 +49,65 @@ def stream_activations(extractor, batches, num_samples):
     )
 
 
+def stream_labelled_activations(extractor, batches, num_samples):
+    """`stream_activations` of `(images, labels)` batches: returns `(features,
+    logits, labels)`, the labels int32 of `num_samples` rows."""
+    labels = []
+
+    def images():
+        for batch_images, batch_labels in batches:
+            labels.append(np.asarray(batch_labels))
+            yield batch_images
+
+    features, logits = stream_activations(extractor, images(), num_samples)
+    return features, logits, np.concatenate(labels)[:num_samples].astype("int32")
+
+
 def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
-                      noise_distribution="normal"):
+                      noise_distribution="normal", num_classes=None):
     """Yields `num_samples` generated images in batches (inference mode).
 
     The noise z ~ N(0, noise_stddev²) (or U[−1, 1] with `noise_distribution`
     "uniform") comes from numpy's generator seeded with `seed`, as in
     `GAN.generate`, so an evaluation never touches the training noise stream and
-    repeats exactly.
+    repeats exactly. A conditional generator (`num_classes`) gets the classes
+    0, 1, ..., num_classes − 1 in turn, so that every class has the same number of
+    images (± 1), and the batches are `(images, labels)`.
     """
     rng = np.random.default_rng(seed)
     for start in range(0, num_samples, batch_size):
         size = min(batch_size, num_samples - start)
         z = numpy_latent_noise(rng, (size, latent_dim), noise_distribution, noise_stddev)
-        yield ops.convert_to_numpy(generator(z, training=False))
+        if num_classes is None:
+            yield ops.convert_to_numpy(generator(z, training=False))
+        else:
+            labels = (np.arange(start, start + size) % num_classes).astype("int32")
+            yield ops.convert_to_numpy(generator([z, labels], training=False)), labels
 
 
-def real_batches(dataset, image_size, split=None, data_dir=None, batch_size=100, seed=0, part=None):
+def real_batches(dataset, image_size, split=None, data_dir=None, batch_size=100, seed=0, part=None,
+                 with_labels=False):
     """Yields batches of real images in [-1, 1] from `pipelines.load`, in a fixed
     shuffled order (`seed`), keeping the last incomplete batch.
 
     With `image_size` the generator's, real and generated images reach the
     extractor at the same resolution. `part` ("held-out" or "rest") keeps only
     that side of a single-split dataset's partition (`held_out.PARTITIONS`).
+    `with_labels` yields `(images, labels)` batches.
     """
     if part is None:
         images = pipelines.load(
-            dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, seed=seed
+            dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, seed=seed,
+            with_labels=with_labels,
         )
         return images.unbatch().batch(batch_size).as_numpy_iterator()
     keep = held_out.partition_mask(dataset, part)
     # Read in stored order, the mask's, and shuffled once the part is chosen.
     images = pipelines.load(
-        dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, shuffle=False
+        dataset, batch_size=1, image_size=image_size, split=split, data_dir=data_dir, shuffle=False,
+        with_labels=with_labels,
     ).unbatch()
     mask = tf.constant(keep)
-    images = images.enumerate().filter(lambda index, _: mask[index]).map(lambda _, image: image)
+    images = images.enumerate().filter(lambda index, _: mask[index]).map(lambda _, example: example)
     images = images.shuffle(len(keep), seed=seed)
     return images.batch(batch_size).as_numpy_iterator()

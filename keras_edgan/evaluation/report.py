@@ -4,7 +4,11 @@ each named after its extractor."""
 import dataclasses
 
 from keras_edgan import metrics
-from keras_edgan.evaluation.activations import generated_batches, stream_activations
+from keras_edgan.evaluation.activations import (
+    generated_batches,
+    stream_activations,
+    stream_labelled_activations,
+)
 
 
 MANIFOLD_METRICS = ("precision", "recall", "density", "coverage")
@@ -13,12 +17,14 @@ and recall (Kynkäänniemi et al. 2019, k=3) and density and coverage (Naeem et 
 2020, k=5), on the same features as the Fréchet distance."""
 
 
-def metric_names(extractor, manifold_metrics=False):
+def metric_names(extractor, manifold_metrics=False, intra_class=False):
     """The names of the Fréchet distance, classifier score and kernel distance
     computed with `extractor`: FID, IS, KID only for the reference Inception
     network, else FD-name, CS-name, KD-name. With `manifold_metrics`, then
     precision-name, recall-name, density-name and coverage-name, named after
     every extractor, Inception included (their papers used VGG-16 features).
+    With `intra_class` (a conditional generator), last the intra-class Fréchet
+    distance: intra-FID, else intra-FD-name.
 
     An extractor's `variant` (the reference Inception network's resize
     definition when not the default "tf2_bilinear") ends every name in
@@ -33,6 +39,8 @@ def metric_names(extractor, manifold_metrics=False):
     ('precision-inception', 'recall-inception', 'density-inception', 'coverage-inception')
     >>> metric_names(InceptionExtractor(resize="tf1_bilinear"))
     ('FID[tf1_bilinear]', 'IS[tf1_bilinear]', 'KID[tf1_bilinear]')
+    >>> metric_names(mnist_classifier_extractor(), intra_class=True)[-1]
+    'intra-FD-mnist-classifier'
     """
     if extractor.is_reference:
         names = ("FID", "IS", "KID")
@@ -40,6 +48,8 @@ def metric_names(extractor, manifold_metrics=False):
         names = tuple(f"{prefix}-{extractor.name}" for prefix in ("FD", "CS", "KD"))
     if manifold_metrics:
         names += tuple(f"{metric}-{extractor.name}" for metric in MANIFOLD_METRICS)
+    if intra_class:
+        names += (f"intra-{names[0]}",)
     if extractor.variant is not None:
         names = tuple(f"{name}[{extractor.variant}]" for name in names)
     return names
@@ -61,6 +71,9 @@ class Report:
             module's file digest), or None.
         resize: how images reached the extractor's input (the Inception
             network's FID resize definition, e.g. "tf2_bilinear"), or None.
+        classes: the classes a conditional generator was scored on (the
+            intra-class distance compares each class's share of the samples), or
+            None.
     """
 
     scores: dict
@@ -70,6 +83,7 @@ class Report:
     samples_name: str = "generated"
     extractor_weights: str = None
     resize: str = None
+    classes: int = None
 
     def table(self):
         """The scores as an aligned text table with their sample counts."""
@@ -77,8 +91,10 @@ class Report:
         for name, value in self.scores.items():
             # The classifier score uses no real images.
             score = name.split("[")[0] == "IS" or name.startswith("CS-")
-            real = "-" if score else str(self.real_samples)
-            rows.append((name, f"{value:.6g}", real, str(self.generated_samples)))
+            real, generated = "-" if score else str(self.real_samples), str(self.generated_samples)
+            if name.startswith("intra-"):
+                real, generated = (f"{count} in {self.classes} classes" for count in (real, generated))
+            rows.append((name, f"{value:.6g}", real, generated))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         details = [f"{what} {value}" for what, value in
                    (("weights", self.extractor_weights), ("resize", self.resize)) if value]
@@ -90,9 +106,13 @@ class Report:
 
 def evaluate_generator(
     generator, latent_dim, extractor, real, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
-    noise_distribution="normal", manifold_metrics=False,
+    noise_distribution="normal", manifold_metrics=False, num_classes=None,
 ):
     """Scores `num_samples` images of `generator` against `real` statistics.
+
+    A conditional generator (`num_classes`) is asked for every class in turn
+    (equal shares, ± 1), and scored also by the intra-class Fréchet distance
+    against `real.labels` (`real_statistics(..., with_labels=True)`).
 
     Example:
 
@@ -112,14 +132,30 @@ def evaluate_generator(
         seed: seed of the noise; the same seed gives the same samples.
         manifold_metrics: also score precision, recall, density and coverage
             (`MANIFOLD_METRICS`) against `real.features`.
+        num_classes: the classes of a conditional generator (taking `[z, y]`);
+            None for an unconditional one.
 
     Returns:
         A `Report`.
     """
     batches = generated_batches(
-        generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution
+        generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution,
+        num_classes,
     )
-    return evaluate_images(batches, extractor, real, num_samples, manifold_metrics=manifold_metrics)
+    if num_classes is None:
+        return evaluate_images(batches, extractor, real, num_samples,
+                               manifold_metrics=manifold_metrics)
+    if real.labels is None:
+        raise ValueError(
+            "A conditional generator's intra-class Fréchet distance needs the real images' "
+            "labels: compute the real statistics with real_statistics(..., with_labels=True)."
+        )
+    features, logits, labels = stream_labelled_activations(extractor, batches, num_samples)
+    scores = _scores(features, logits, extractor, real, manifold_metrics)
+    intra = metric_names(extractor, intra_class=True)[-1]
+    scores[intra] = metrics.intra_class_frechet_distance(real.features, real.labels, features, labels)
+    return Report(scores, extractor.name, real.count, num_samples, "generated", extractor.weights,
+                  extractor.resize, num_classes)
 
 
 def evaluate_images(batches, extractor, real, num_samples, samples_name="generated",
@@ -144,6 +180,12 @@ def evaluate_images(batches, extractor, real, num_samples, samples_name="generat
         A `Report`.
     """
     features, logits = stream_activations(extractor, batches, num_samples)
+    return Report(_scores(features, logits, extractor, real, manifold_metrics), extractor.name,
+                  real.count, num_samples, samples_name, extractor.weights, extractor.resize)
+
+
+def _scores(features, logits, extractor, real, manifold_metrics):
+    """{name: value} of the scores of `evaluate_images`."""
     mean, covariance = metrics.moments(features)
     frechet, score, kernel, *manifold = metric_names(extractor, manifold_metrics)
     scores = {
@@ -157,5 +199,4 @@ def evaluate_images(batches, extractor, real, num_samples, samples_name="generat
             **metrics.density_coverage(real.features, features),
         }
         scores.update((name, values[key]) for name, key in zip(manifold, MANIFOLD_METRICS))
-    return Report(scores, extractor.name, real.count, num_samples, samples_name, extractor.weights,
-                  extractor.resize)
+    return scores

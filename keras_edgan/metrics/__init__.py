@@ -14,6 +14,7 @@ from keras_edgan.metrics.frechet_distance import (
     moments,
 )
 from keras_edgan.metrics.gmm import binned_kl_divergence, gmm_scores, mode_scores
+from keras_edgan.metrics.intra_class_frechet_distance import intra_class_frechet_distance
 from keras_edgan.metrics.kernel_distance import kernel_distance
 from keras_edgan.metrics.minibatch_wasserstein import minibatch_wasserstein
 from keras_edgan.metrics.parzen import (
@@ -36,6 +37,7 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_from_moments",
     "gmm_scores",
+    "intra_class_frechet_distance",
     "kernel_distance",
     "label_kl_divergence",
     "maximum_mean_discrepancy",
