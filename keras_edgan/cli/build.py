@@ -16,13 +16,18 @@ OPTIMIZERS = ("oadam", "adam", "rmsprop")
 
 def build_gan(config):
     """Returns `(gan, data)`: the compiled model of `config` and its dataset's info."""
-    keras.utils.set_random_seed(config["seed"])
     data = pipelines.info(config["dataset"])
+    encoder = _representative_encoder(config, data)
+    # After the encoder's pre-training, so a run builds the same networks whether its
+    # encoder was trained now or read from the cache.
+    keras.utils.set_random_seed(config["seed"])
     config = dict(config, num_classes=_num_classes(config, data))
     config = dict(config, replay_buffer_size=_replay_buffer_size(config, data))
     generator, discriminator = architectures.registry.ARCHITECTURES.build(
         config["architecture"], config, data
     )
+    if encoder is not None:
+        discriminator = techniques.representative_feature_discriminator(discriminator, encoder)
     gan = models.registry.MODELS.build(config["model"], generator, discriminator, config)
 
     def optimizer(learning_rate):
@@ -64,6 +69,22 @@ def check_data_size(config):
             f"× {config['d_steps']} = {needed}. Lower --batch_size or --d_steps, or use a "
             f"larger split."
         )
+
+
+def _representative_encoder(config, data):
+    """RFGAN's frozen encoder with `representative_features`, else None."""
+    if not config["representative_features"]:
+        return None
+    if config["conditional"]:
+        raise ValueError(
+            "representative_features=true builds RFGAN's unconditional discriminator; "
+            "conditional=true asks for one that takes labels. Set one of them to false."
+        )
+    return techniques.pretrained_encoder(
+        data.name, config["image_size"] or data.default_size, width=config["width"],
+        epochs=config["representative_features_epochs"], split=config["split"],
+        data_dir=config["data_dir"], seed=config["seed"],
+    )
 
 
 def _num_classes(config, data):

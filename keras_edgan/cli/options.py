@@ -95,6 +95,12 @@ OPTIONS = (
     Option("kernel_size", None, "guide_gan and the guide_dcgan* architectures: side of the "
            "square convolution kernels (default 5, the guide's; its §3.2 compares 3, 4 "
            "and 5).", int, _optional(_positive_int)),
+    Option("representative_features", False, "RFGAN (Bang and Shim 2018): the discriminator's "
+           "output unit also sees the features of a frozen encoder, pre-trained as an "
+           "auto-encoder on the real images before the run (cached; "
+           "keras_edgan.techniques.representative_features).", bool, _boolean),
+    Option("representative_features_epochs", 10, "Epochs of the auto-encoder's pre-training "
+           "(with --representative_features).", int, _positive_int),
     Option("latent_dim", 128, "Size of the noise z.", int, _positive_int),
     Option("experience_replay", False, "Experience replay with the guide's buffer size, one "
            "stored sample per minibatch of an epoch (dataset size // batch size), unless "

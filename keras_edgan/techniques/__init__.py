@@ -4,7 +4,7 @@ Each is one argument of `keras_edgan.models.GAN` (see its docstring for what the
 sources found about it); this package holds their building blocks: the noise of z and
 the truncation trick, noisy labels, instance noise, DiffAugment, experience replay,
 feature matching's features, historical averaging, LeCam's moving averages, the
-generator's moving average, WGAN's critic schedule, the contract of class-conditional networks, and the generator's
+generator's moving average, WGAN's critic schedule, RFGAN's representative features, the contract of class-conditional networks, and the generator's
 condition number that Jacobian Clamping lowers. Their losses are in `keras_edgan.losses`.
 """
 
@@ -40,6 +40,11 @@ from keras_edgan.techniques.latent_noise import (
     truncated_normal,
 )
 from keras_edgan.techniques.noisy_labels import flip_targets
+from keras_edgan.techniques.representative_features import (
+    autoencoder,
+    pretrained_encoder,
+    representative_feature_discriminator,
+)
 
 __all__ = [
     "BoundDiscriminator",
@@ -50,6 +55,7 @@ __all__ = [
     "NOISE_DISTRIBUTIONS",
     "add_instance_noise",
     "apply_diff_augment",
+    "autoencoder",
     "check_conditioning",
     "class_labels",
     "commit_if",
@@ -66,6 +72,8 @@ __all__ = [
     "latent_noise",
     "mean_log_condition_number",
     "numpy_latent_noise",
+    "pretrained_encoder",
     "replay_buffer_size",
+    "representative_feature_discriminator",
     "truncated_normal",
 ]
