@@ -138,6 +138,7 @@ def test_generated_batches_ask_for_every_class_in_turn():
 
 
 @pytest.mark.slow
+@pytest.mark.backends
 def test_train_and_evaluate_score_a_conditional_gan_per_class(tmp_path):
     logdir = tmp_path / "run"
     result = subprocess.run(
