@@ -37,6 +37,7 @@ def test_quick_benchmark_prints_the_papers_tables_beside_ours(tmp_path):
         assert line in tables, line
     rows = [line for line in tables.splitlines() if line.startswith("| WGAN+VER | ours |")]
     assert [len(row.split("|")) for row in rows] == [15, 16]
+    assert "| WGAN+VER | ours, last 6 evaluations | 1 |" in tables
 
     results = json.loads((tmp_path / "results.json").read_text())["results"]
     assert set(results) == {"ring", "mnist5k"}
@@ -67,6 +68,21 @@ def test_seeded_rows_report_the_mean_and_spread_of_their_seeds(tmp_path):
     assert line.count(" ± ") == 10
     for seed in (5, 6):
         assert (tmp_path / f"ring/vgan/seed{seed}/scatter.png").is_file()
+    # The late row: each seed's evaluations during training, its last 6 averaged.
+    late = [np.mean([values["kl"] for _, values in run["history"][-6:]]) for run in row["runs"]]
+    assert row["late"]["kl"] == pytest.approx(np.mean(late))
+    assert row["late_spread"]["kl"] == pytest.approx(np.std(late))
+    assert "| VGAN | ours, last 6 evaluations | 2 |" in result.stdout
+
+    # --report rewrites the tables and figures of results.json without training.
+    tables = (tmp_path / "tables.md").read_text()
+    for name in ("tables.md", "fig4_ring.png", "fig3.png"):
+        (tmp_path / name).unlink()
+    report = run_module("keras_edgan.benchmarks.ver", "--report", f"--logdir={tmp_path}")
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert (tmp_path / "tables.md").read_text() == tables
+    assert (tmp_path / "fig4_ring.png").is_file() and (tmp_path / "fig3.png").is_file()
+    assert "Training" not in report.stderr
 
 
 def test_a_run_converges_when_no_window_mean_improves_by_its_margin():

@@ -121,6 +121,8 @@ CONVERGENCE = {
     "grid": {"modes": (+1, 0.5), "hq": (+1, 1.0), "kl": (-1, 0.02)},
     "mnist5k": {"modes": (+1, 0.5), "kl": (-1, 0.02), "fd": (-1, 0.005)},
 }
+# The evaluations during training averaged for the "late" row of the tables.
+LATE_EVALUATIONS = 6
 # The paper's headline comparison: VGAN against VGAN+VER on the grid.
 SEEDED = ("grid/vgan", "grid/vgan_ver")
 
@@ -134,6 +136,8 @@ flags.DEFINE_integer("window", 6, "Evaluations per window of the convergence rul
                      "the window before (see CONVERGENCE); 0 trains every run for the configs' steps.",
                      lower_bound=0)
 flags.DEFINE_integer("seeds", 3, "Training seeds of the rows in --seeded.", lower_bound=1)
+flags.DEFINE_bool("report", False, "Train nothing: write the tables and figures of the "
+                  "runs in <logdir>/results.json (e.g. of a benchmark that was stopped).")
 flags.DEFINE_list("seeded", list(SEEDED), "Rows (dataset/model) trained with --seeds seeds; "
                   "the others train one.")
 # --logdir (default runs/ver_benchmark) and every setting of a run (--steps,
@@ -293,19 +297,28 @@ def run(dataset, model, logdir, quick=False, overrides=None, window=0):
 
 
 def summarize(runs):
-    """One row of a table from the runs of its seeds: `{"runs", "scores", "spread"}`,
-    the mean and the standard deviation (ddof 0) of every score."""
+    """One row of a table from the runs of its seeds: `{"runs", "scores", "spread",
+    "late", "late_spread"}`: the mean and the standard deviation (ddof 0) over the
+    seeds of every final score, and of every score averaged over each run's last
+    `LATE_EVALUATIONS` evaluations during training (one final evaluation can be a
+    lucky or unlucky moment of a run that still oscillates)."""
     names = runs[0]["scores"]
-    return {
+    late = [{k: float(np.mean([values[k] for _, values in r["history"][-LATE_EVALUATIONS:]]))
+             for k in names} for r in runs if r["history"]]
+    row = {
         "runs": runs,
         "scores": {k: float(np.mean([r["scores"][k] for r in runs])) for k in names},
         "spread": {k: float(np.std([r["scores"][k] for r in runs])) for k in names},
     }
+    if len(late) == len(runs):
+        row["late"] = {k: float(np.mean([values[k] for values in late])) for k in names}
+        row["late_spread"] = {k: float(np.std([values[k] for values in late])) for k in names}
+    return row
 
 
 def table(dataset, results):
-    """Markdown: for every model a row of ours (mean ± std over its seeds) and a row
-    of the paper's."""
+    """Markdown: for every model a row of ours (the final scores, mean ± std over its
+    seeds), a row of its late training (`summarize`) and a row of the paper's."""
     columns = COLUMNS[dataset]
     lines = [f"### {TITLES[dataset]}", "",
              "| Model | | seeds | " + " | ".join(HEADERS.get(c, c.upper()) for c in columns) + " |",
@@ -315,10 +328,14 @@ def table(dataset, results):
             continue
         row = results[model]
         seeds = len(row["runs"])
-        ours = " | ".join(_format(c, row["scores"][c], row["spread"][c] if seeds > 1 else None)
-                          for c in columns)
+        sources = [("ours", "scores", "spread")]
+        if "late" in row:
+            sources.append((f"ours, last {LATE_EVALUATIONS} evaluations", "late", "late_spread"))
+        for source, scores, spread in sources:
+            cells = " | ".join(_format(c, row[scores][c], row[spread][c] if seeds > 1 else None)
+                               for c in columns)
+            lines.append(f"| {NAMES[model]} | {source} | {seeds} | {cells} |")
         paper = " | ".join(_format(c, PAPER[dataset][model][c]) for c in columns)
-        lines.append(f"| {NAMES[model]} | ours | {seeds} | {ours} |")
         lines.append(f"| {NAMES[model]} | paper | | {paper} |")
     return "\n".join(lines)
 
@@ -400,6 +417,8 @@ def main(argv):
         if FLAGS[key].value is not None:
             raise app.UsageError(f"--{key} is not a flag of the benchmark: use --{key}s.")
     logdir = FLAGS.logdir or DEFAULT_LOGDIR
+    if FLAGS.report:
+        return _report(logdir)
     datasets = [d for d in DATASETS if d in FLAGS.datasets]
     models = [m for m in MODELS if m in FLAGS.models]
     overrides = _train_overrides()
@@ -416,16 +435,32 @@ def main(argv):
                 runs.append(run(dataset, model, logdir, FLAGS.quick,
                                 {**overrides, "seed": seed}, FLAGS.window))
             results[dataset][model] = summarize(runs)
-            report = _write(logdir, results, time.perf_counter() - start, FLAGS.quick)
+            report = _write(logdir, results, time.perf_counter() - start, FLAGS.quick,
+                            FLAGS.window)
     _figures(logdir, datasets, results)
     print(report, flush=True)
 
 
-def _write(logdir, results, seconds, quick):
+def _report(logdir):
+    """`--report`: the tables and figures of `<logdir>/results.json`."""
+    path = os.path.join(logdir, "results.json")
+    if not os.path.isfile(path):
+        raise app.UsageError(f"--report reads {path}, which does not exist: run the "
+                             f"benchmark with --logdir={logdir} first.")
+    with open(path) as f:
+        saved = json.load(f)
+    results = {dataset: {model: summarize(row["runs"]) for model, row in rows.items()}
+               for dataset, rows in saved["results"].items()}
+    report = _write(logdir, results, saved["seconds"], saved["quick"], saved["window"])
+    _figures(logdir, list(results), results)
+    print(report, flush=True)
+
+
+def _write(logdir, results, seconds, quick, window):
     """Writes the tables and numbers so far (a stopped benchmark keeps what it
     measured); returns the tables."""
-    rule = (f"a run stops when its scores, averaged over windows of {FLAGS.window} "
-            f"evaluations, stop improving (CONVERGENCE)" if FLAGS.window else "fixed steps")
+    rule = (f"a run stops when its scores, averaged over windows of {window} "
+            f"evaluations, stop improving (CONVERGENCE)" if window else "fixed steps")
     times = "\n".join(_runs_line(dataset, model, row)
                       for dataset, rows in results.items() for model, row in rows.items())
     report = "\n\n".join(
@@ -436,7 +471,7 @@ def _write(logdir, results, seconds, quick):
     with open(os.path.join(logdir, "tables.md"), "w") as f:
         f.write(report + "\n")
     with open(os.path.join(logdir, "results.json"), "w") as f:
-        json.dump({"quick": quick, "seconds": seconds, "window": FLAGS.window,
+        json.dump({"quick": quick, "seconds": seconds, "window": window,
                    "results": results}, f, indent=1)
     return report
 
