@@ -20,8 +20,6 @@ import keras
 from absl import logging
 from keras import layers
 
-import pipelines
-from keras_edgan.evaluation.cache import cache_directory
 from keras_edgan.techniques.feature_matching import feature_extractor
 
 # Not given by the seed: the auto-encoder's code size, optimizer and batch; a
@@ -87,6 +85,11 @@ def pretrained_encoder(dataset, image_size, width=64, epochs=10, split=None, dat
         The encoder, a `keras.Model` from images to `CODE_DIM` features, with
         `trainable` False.
     """
+    # Here, not at the top: the data and the cache need TensorFlow, and
+    # keras_edgan.techniques must import without it (JAX- or torch-only installs).
+    import pipelines
+    from keras_edgan.evaluation.cache import cache_directory
+
     meta = pipelines.info(dataset)
     if meta.point_dim is not None:
         raise ValueError(
@@ -106,6 +109,8 @@ def pretrained_encoder(dataset, image_size, width=64, epochs=10, split=None, dat
 
 
 def _train_encoder(meta, split, data_dir, image_size, width, epochs, seed, path, key):
+    import pipelines
+
     keras.utils.set_random_seed(seed)
     images = pipelines.load(meta.name, batch_size=BATCH_SIZE, image_size=image_size, split=split,
                             data_dir=data_dir, seed=seed)
