@@ -264,17 +264,23 @@ def test_conditional_must_be_a_boolean():
         small_config(conditional="yes")
 
 
+def train_small_conditional_gan(logdir, architecture, *flags):
+    """`train --conditional` of a narrow NSGAN on the embedded digits for 2 steps, with
+    `flags` added; the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "keras_edgan.cli.train", "--conditional",
+         "--dataset=mnist5k", "--image_size=32", f"--architecture={architecture}",
+         "--model=nsgan", "--width=4", "--latent_dim=16", "--batch_size=8", "--d_steps=1",
+         "--steps=2", "--log_every=2", "--sample_every=2", "--checkpoint_every=2",
+         f"--logdir={logdir}", *flags],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+
+
 @pytest.mark.slow
 def test_train_conditional_writes_a_grid_with_one_row_per_class(tmp_path):
     logdir = tmp_path / "run"
-    result = subprocess.run(
-        [sys.executable, "-m", "keras_edgan.cli.train", "--conditional",
-         "--dataset=mnist5k", "--image_size=32", "--architecture=guide_dcgan",
-         "--model=nsgan", "--width=4", "--latent_dim=16", "--batch_size=8", "--d_steps=1",
-         "--steps=2", "--log_every=2", "--sample_every=2", "--checkpoint_every=2",
-         f"--logdir={logdir}"],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
+    result = train_small_conditional_gan(logdir, "guide_dcgan")
     assert result.returncode == 0, result.stderr[-3000:]
     grid = np.asarray(Image.open(logdir / "samples.png"))
     assert grid.shape == (10 * 32, 8 * 32)  # 10 classes × 8 noise columns

@@ -15,6 +15,7 @@ from tensorboard.backend.event_processing import event_accumulator
 
 from keras_edgan import evaluation, metrics
 from pipelines import embedded
+from test_conditional_gan import train_small_conditional_gan
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -141,14 +142,9 @@ def test_generated_batches_ask_for_every_class_in_turn():
 @pytest.mark.backends
 def test_train_and_evaluate_score_a_conditional_gan_per_class(tmp_path):
     logdir = tmp_path / "run"
-    result = subprocess.run(
-        [sys.executable, "-m", "keras_edgan.cli.train", "--conditional",
-         "--dataset=mnist5k", "--image_size=32", "--architecture=wgan_layernorm",
-         "--model=nsgan", "--width=4", "--latent_dim=16", "--batch_size=8", "--d_steps=1",
-         "--steps=2", "--log_every=2", "--sample_every=2", "--checkpoint_every=2",
-         "--eval_every=2", "--eval_samples=200", "--extractor=mnist-classifier",
-         f"--logdir={logdir}"],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
+    result = train_small_conditional_gan(
+        logdir, "wgan_layernorm", "--eval_every=2", "--eval_samples=200",
+        "--extractor=mnist-classifier",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     events = event_accumulator.EventAccumulator(str(logdir), size_guidance={"tensors": 0})

@@ -22,7 +22,7 @@ INTERFACE = {
     "gan_0gp": models.GAN0GP, "fgan_kl": models.FGAN, "fgan_reverse_kl": models.FGAN,
     "fgan_js": models.FGAN, "fgan_pearson": models.FGAN, "gan_qp": models.GANQP,
     "gn_gan": models.GNGAN, "gran_gan": models.GraNGAN,
-    "ctransform_wgan": models.CTransformWGAN, "wgan_ts": models.WGANTS,
+    "ctransform_wgan": models.CTransformWGAN, "wgan_ts": models.WGANTS, "xicfg": models.XICFG,
     "js_penalty": models.JSPenaltyGAN,
     "bi_penalty": models.BiPenaltyGAN, "edgan": models.EDGAN, "sngan": models.SNGAN,
     "sagan": models.SAGAN,

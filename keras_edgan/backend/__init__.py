@@ -20,6 +20,9 @@ between TensorFlow, JAX and PyTorch lives here:
   must stay one across replicas (tf.distribute).
 - `replica_seed(seed)`: a seed distinct per replica where data-parallel replicas would
   otherwise draw the same random numbers (tf.distribute).
+- `stateful_fori_loop(count, body, carry, variables)`: a loop inside the train step
+  whose body updates variables (xICFG's approximator updates), traced once rather
+  than unrolled.
 - `host_function(fn, args, results)`: run the numpy function `fn` on the host inside a
   train step (a linear program solved by scipy), without gradients;
   `host_function.supports_jit` says whether a step calling it can be XLA-compiled.
@@ -32,17 +35,17 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from keras_edgan.backend.tensorflow import (
         StatefulTrainStep, data_parallel, from_first_replica, host_function, input_gradient,
-        replica_seed, value_and_grad,
+        replica_seed, stateful_fori_loop, value_and_grad,
     )
 elif _BACKEND == "jax":
     from keras_edgan.backend.jax import (
         StatefulTrainStep, data_parallel, from_first_replica, host_function, input_gradient,
-        replica_seed, value_and_grad,
+        replica_seed, stateful_fori_loop, value_and_grad,
     )
 elif _BACKEND == "torch":
     from keras_edgan.backend.torch import (
         StatefulTrainStep, data_parallel, from_first_replica, host_function, input_gradient,
-        replica_seed, value_and_grad,
+        replica_seed, stateful_fori_loop, value_and_grad,
     )
 else:
     raise ImportError(
@@ -52,5 +55,5 @@ else:
 
 __all__ = [
     "StatefulTrainStep", "data_parallel", "from_first_replica", "host_function",
-    "input_gradient", "replica_seed", "value_and_grad",
+    "input_gradient", "replica_seed", "stateful_fori_loop", "value_and_grad",
 ]

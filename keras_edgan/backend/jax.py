@@ -56,6 +56,31 @@ def input_gradient(fn, x, variables=()):
     return jax.grad(total)(x)
 
 
+def stateful_fori_loop(count, body, carry, variables):
+    """`carry = body(i, carry)` for i = 0..count−1, as one loop of the traced step
+    rather than `count` unrolled copies of `body` (which XLA compiles for minutes);
+    `body` may read and assign `variables` (network weights, optimizer and seed
+    states) and must return a carry of the same structure, shapes and dtypes.
+
+    Each iteration runs `body` in a `StatelessScope` over the variables' values,
+    carried by `jax.lax.fori_loop` with `carry`.
+    """
+    variables = list(variables)
+
+    def iteration(i, state):
+        values, carry = state
+        with keras.StatelessScope(state_mapping=list(zip(variables, values))) as scope:
+            carry = body(i, carry)
+        return [scope.get_current_value(v) for v in variables], carry
+
+    values, carry = jax.lax.fori_loop(
+        0, count, iteration, ([v.value for v in variables], carry)
+    )
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+    return carry
+
+
 def host_function(fn, args, results):
     """`fn(*args)` run on the host, in numpy, inside a (jitted) train step.
 
@@ -121,5 +146,5 @@ class StatefulTrainStep:
 
 __all__ = [
     "StatefulTrainStep", "data_parallel", "from_first_replica", "host_function",
-    "input_gradient", "replica_seed", "value_and_grad",
+    "input_gradient", "replica_seed", "stateful_fori_loop", "value_and_grad",
 ]

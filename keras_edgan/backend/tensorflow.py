@@ -40,6 +40,22 @@ def input_gradient(fn, x, variables=()):
     return tape.gradient(outputs, x)
 
 
+def stateful_fori_loop(count, body, carry, variables):
+    """`carry = body(i, carry)` for i = 0..count−1, as one loop of the traced step
+    rather than `count` unrolled copies of `body` (which XLA compiles for minutes);
+    `body` may read and assign `variables` (network weights, optimizer and seed
+    states) and must return a carry of the same structure, shapes and dtypes.
+
+    A `tf.while_loop`, whose body assigns the variables in place (`variables` is
+    accepted for a backend-independent signature).
+    """
+    del variables
+    return tf.while_loop(
+        lambda i, _: i < count, lambda i, carry: (i + 1, body(i, carry)),
+        (tf.constant(0), carry),
+    )[1]
+
+
 def host_function(fn, args, results):
     """`fn(*args)` run on the host, in numpy, inside the train step's `tf.function`.
 

@@ -32,6 +32,21 @@ def input_gradient(fn, x, variables=()):
     return grad
 
 
+def stateful_fori_loop(count, body, carry, variables):
+    """`carry = body(i, carry)` for i = 0..count−1, as one loop of the traced step
+    rather than `count` unrolled copies of `body` (which XLA compiles for minutes);
+    `body` may read and assign `variables` (network weights, optimizer and seed
+    states) and must return a carry of the same structure, shapes and dtypes.
+
+    A Python loop: PyTorch runs the step eagerly (`variables` is accepted for a
+    backend-independent signature).
+    """
+    del variables
+    for i in range(count):
+        carry = body(i, carry)
+    return carry
+
+
 def host_function(fn, args, results):
     """`fn(*args)` run on the host, in numpy, inside the (eager) train step.
 
@@ -73,5 +88,5 @@ class StatefulTrainStep:
 
 __all__ = [
     "StatefulTrainStep", "data_parallel", "from_first_replica", "host_function",
-    "input_gradient", "replica_seed", "value_and_grad",
+    "input_gradient", "replica_seed", "stateful_fori_loop", "value_and_grad",
 ]

@@ -222,6 +222,21 @@ class MnistScores(PeriodicCallback):
             self.on_period()
 
 
+@functools.cache
+def _real_logits(sizes, seed):
+    """The classifier's logits of embedded digits drawn without replacement, one set
+    per size of `sizes`, the same draws for the same seed: classified once, not at
+    every evaluation of a run."""
+    images, _ = embedded.mnist5k_arrays()
+    pool = images.astype("float32") / 127.5 - 1.0
+    rng = np.random.default_rng(seed)
+    return tuple(
+        _classifier().predict(pool[rng.choice(len(pool), size, replace=False)],
+                              batch_size=500, verbose=0)
+        for size in sizes
+    )
+
+
 def mnist_scores(generated, repeats=5, seed=0):
     """Table III's scores of generated digits (n, 28, 28, 1) in [-1, 1].
 
@@ -241,13 +256,9 @@ def mnist_scores(generated, repeats=5, seed=0):
       this low-dimensional space).
     """
     classifier = _classifier()
-    images, _ = embedded.mnist5k_arrays()
-    real_pool = images.astype("float32") / 127.5 - 1.0
-    rng = np.random.default_rng(seed)
+    parts = np.split(np.asarray(generated), repeats)
     runs = []
-    for part in np.split(np.asarray(generated), repeats):
-        real = real_pool[rng.choice(len(real_pool), len(part), replace=False)]
-        real_logits = classifier.predict(real, batch_size=500, verbose=0)
+    for part, real_logits in zip(parts, _real_logits(tuple(len(p) for p in parts), seed)):
         logits = classifier.predict(part, batch_size=500, verbose=0)
         real_p, p = softmax(real_logits, axis=1), softmax(logits, axis=1)
         runs.append({

@@ -2,7 +2,6 @@
 
 import tensorflow as tf
 from absl import logging
-from keras import ops
 
 import pipelines
 from keras_edgan import evaluation
@@ -99,10 +98,9 @@ class FID(PeriodicCallback):
     def on_train_begin(self, logs=None):
         self._writer = summary.writer(self.logdir)
         generator, conditional = self.model.sampling_generator, self.model.num_classes is not None
-        z = ops.zeros((1, self.model.latent_dim))
-        probe = generator([z, ops.zeros((1,), "int32")] if conditional else z, training=False)
+        image_size = evaluation.generated_image_size(generator, self.model.latent_dim, conditional)
         self._real = evaluation.real_statistics(
-            self.extractor, self.dataset, self.real_samples, image_size=int(probe.shape[1]),
+            self.extractor, self.dataset, self.real_samples, image_size=image_size,
             split=self.split, data_dir=self.data_dir, cache_dir=self.cache_dir,
             batch_size=self.batch_size, with_labels=conditional,
         )

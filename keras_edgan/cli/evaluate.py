@@ -46,7 +46,6 @@ from keras_edgan.cli import needs_tensorflow  # noqa: F401, I001
 
 import json
 
-import keras
 from absl import app, flags
 
 import pipelines
@@ -192,10 +191,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
         extractor, meta.name, inception_path, cache_dir, fid_resize
     )
     num_classes = _num_classes(generator, meta)
-    z = keras.ops.zeros((1, latent_dim))
-    probe = generator(z if num_classes is None else [z, keras.ops.zeros((1,), "int32")],
-                      training=False)
-    image_size = int(probe.shape[1])
+    image_size = evaluation.generated_image_size(generator, latent_dim, num_classes is not None)
     real = evaluation.real_statistics(
         feature_extractor, meta.name, real_samples, image_size, split=split, data_dir=data_dir,
         cache_dir=cache_dir, batch_size=batch_size, with_labels=num_classes is not None,

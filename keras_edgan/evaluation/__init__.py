@@ -29,6 +29,7 @@ The Parzen-window log-likelihood of held-out images under generated ones
 
 from keras_edgan.evaluation.activations import (
     generated_batches,
+    generated_image_size,
     real_batches,
     stream_activations,
     stream_labelled_activations,
@@ -86,6 +87,7 @@ __all__ = [
     "evaluate_generator",
     "evaluate_images",
     "generated_batches",
+    "generated_image_size",
     "get_extractor",
     "held_out_images",
     "metric_names",

@@ -63,6 +63,15 @@ def stream_labelled_activations(extractor, batches, num_samples):
     return features, logits, np.concatenate(labels)[:num_samples].astype("int32")
 
 
+def generated_image_size(generator, latent_dim, conditional=False):
+    """The side of the images `generator` makes, from one image of z = 0 (of class 0
+    for a `conditional` generator, which takes `[z, labels]`): the resolution the
+    real images are read at to be compared with them."""
+    z = np.zeros((1, latent_dim), "float32")
+    inputs = [z, np.zeros((1,), "int32")] if conditional else z
+    return int(generator(inputs, training=False).shape[1])
+
+
 def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
                       noise_distribution="normal", num_classes=None):
     """Yields `num_samples` generated images in batches (inference mode).

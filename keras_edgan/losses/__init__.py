@@ -9,6 +9,7 @@ from keras_edgan.losses.conditional_entropy_distance import (
 from keras_edgan.losses.entropy import entropy
 from keras_edgan.losses.f_gan import F_DIVERGENCES, f_gan_discriminator_loss, f_gan_generator_loss
 from keras_edgan.losses.feature_matching import feature_matching_loss
+from keras_edgan.losses.functional_gradient import approximation_loss, functional_gradient_step
 from keras_edgan.losses.gan_qp import gan_qp_discriminator_loss, gan_qp_generator_loss
 from keras_edgan.losses.gradient_normalization import (
     gradient_normalized_scores,
@@ -73,6 +74,7 @@ from keras_edgan.losses.zero_centered_gradient_penalty import (
 
 __all__ = [
     "adaptive_gradient_clipping",
+    "approximation_loss",
     "c_transform",
     "categorical_information_bound",
     "categorical_log_likelihood",
@@ -85,6 +87,7 @@ __all__ = [
     "f_gan_discriminator_loss",
     "f_gan_generator_loss",
     "feature_matching_loss",
+    "functional_gradient_step",
     "gan_qp_discriminator_loss",
     "gan_qp_generator_loss",
     "gaussian_log_likelihood",

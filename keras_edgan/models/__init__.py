@@ -27,11 +27,13 @@ from keras_edgan.models.wgan import WGAN
 from keras_edgan.models.wgan_div import WGANDiv
 from keras_edgan.models.wgan_gp import WGANGP
 from keras_edgan.models.wgan_ts import WGANTS
+from keras_edgan.models.xicfg import XICFG
 
 __all__ = [
     "BiPenaltyGAN", "CTransformWGAN", "EDGAN", "FGAN", "GAN", "GAN0GP", "GANQP", "GNGAN",
     "GraNGAN", "HingeGAN", "InfoGAN",
     "JSPenaltyGAN", "LogisticDiscriminatorLoss", "LSGAN", "MMGAN", "NSGAN", "RGAN", "RaGAN",
     "SAGAN", "SNGAN", "Tempered", "TrainingOptions", "VER", "WGAN", "WGANDiv", "WGANGP", "WGANTS",
+    "XICFG",
     "information_head", "mine_statistics_network", "registry", "residual_lens",
 ]

@@ -111,6 +111,8 @@ class GAN(backend.StatefulTrainStep, keras.Model):
     """The names of `discriminator_outputs`."""
     default_options = {}
     """This model's defaults for `TrainingOptions` fields (e.g. EDGAN's d_steps=2)."""
+    minibatches_name = "d_steps"
+    """What `minibatches_per_step` is, for messages."""
     config_names = {}
     """Configuration keys of constructor arguments whose name alone is ambiguous in a
     configuration shared by all models (EDGAN's `penalty_weight` is `ced_weight`)."""
@@ -519,11 +521,17 @@ class GAN(backend.StatefulTrainStep, keras.Model):
 
     def discriminator_fakes(self, real, labels):
         """`(fake, fake_labels)` for a discriminator update: G(z) on fresh noise, with
-        the real minibatch's labels; experience replay mixes stored samples in."""
-        fake = ops.stop_gradient(self._generate(self.sample_noise(ops.shape(real)[0]), labels))
+        the real minibatch's labels (`discriminator_samples`); experience replay mixes
+        stored samples in."""
+        fake = self.discriminator_samples(ops.shape(real)[0], labels)
         if self.replay is None:
             return fake, labels
         return self.replay.replay(fake, labels, seed=self.seed_generator)
+
+    def discriminator_samples(self, n, labels):
+        """`n` generated samples for a discriminator update, no gradient flowing back:
+        G(z) on fresh noise (xICFG draws them from its pool instead)."""
+        return ops.stop_gradient(self._generate(self.sample_noise(n), labels))
 
     def discriminator_input(self):
         """What the discriminator sees of the samples of the update starting now: a
@@ -705,13 +713,15 @@ class GAN(backend.StatefulTrainStep, keras.Model):
             )
         return images, ops.reshape(ops.cast(data[1], "int32"), (-1,))
 
-    def _split(self, real, labels=None):
-        """The `d_steps` pairs `(real minibatch, its labels or None)` of a batch."""
-        validation.check_batch_size(real.shape[0], self.d_steps)
-        images = ops.split(real, self.d_steps, axis=0)
+    def _split(self, real, labels=None, count=None):
+        """The `count` (default `d_steps`) pairs `(real minibatch, its labels or None)`
+        of a batch."""
+        count = count or self.d_steps
+        validation.check_batch_size(real.shape[0], count, self.minibatches_name)
+        images = ops.split(real, count, axis=0)
         if labels is None:
             return [(x, None) for x in images]
-        return list(zip(images, ops.split(labels, self.d_steps, axis=0)))
+        return list(zip(images, ops.split(labels, count, axis=0)))
 
 
 def global_norm(gradients):

@@ -39,12 +39,13 @@ def checked_training_data(gan, data, labels=None):
         if gan.num_classes is not None and isinstance(data.element_spec, (tuple, list)):
             labels = data.element_spec[1]
             _check_label_spec(labels.shape, labels.dtype, spec.shape[0])
-        check_batch_size(spec.shape[0], gan.minibatches_per_step)
+        check_batch_size(spec.shape[0], gan.minibatches_per_step, gan.minibatches_name)
         if int(data.cardinality()) == 0:
             raise ValueError(
                 "The training dataset yields no batch. Is it smaller than one batch "
-                "with drop_remainder=True? Each element must hold d_steps × m images "
-                f"(d_steps={gan.d_steps}); use a larger dataset or a smaller batch."
+                f"with drop_remainder=True? Each element must hold {gan.minibatches_name} × m "
+                f"images ({gan.minibatches_name}={gan.minibatches_per_step}); use a larger "
+                f"dataset or a smaller batch."
             )
         return data.map(_value_check(len(spec.shape), gan.num_classes))
     if data is not None and not callable(getattr(data, "__next__", None)):
@@ -121,14 +122,14 @@ def _check_label_range(low, high, num_classes):
         )
 
 
-def check_batch_size(batch, minibatches):
+def check_batch_size(batch, minibatches, name="d_steps"):
     """A batch of `batch` images (None: unknown) must split into `minibatches` equal
-    minibatches (the d_steps of Algorithm 1)."""
+    minibatches (the d_steps of Algorithm 1; `name` says what counts them)."""
     if batch is not None and batch % minibatches:
         raise ValueError(
             f"A training batch of {batch} images cannot be split into "
-            f"d_steps={minibatches} equal minibatches. Batch the dataset at "
-            f"d_steps * m images (m = minibatch size), e.g. "
+            f"{name}={minibatches} equal minibatches. Batch the dataset at "
+            f"{name} * m images (m = minibatch size), e.g. "
             f"{minibatches * max(1, batch // minibatches)}, with drop_remainder=True."
         )
 
