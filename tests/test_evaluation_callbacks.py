@@ -69,3 +69,27 @@ def test_fid_hyperparameters_and_samples_reach_tensorboard(tmp_path):
     assert session.hparams["shape"].string_value == "(2, 3)"
     assert "split" not in session.hparams  # None is left out
     assert session.group_name == "run"  # the trial is named after the run
+
+
+def test_fid_scores_an_infogans_samples_with_their_codes(tmp_path):
+    """The callback scores what `generate` makes for its seed: InfoGAN's generator
+    inputs hold one-hot and uniform codes after the noise, not plain noise."""
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([
+        keras.Input((8,)), keras.layers.Dense(28 * 28, activation="tanh"),
+        keras.layers.Reshape((28, 28, 1)),
+    ])
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                      keras.layers.Dense(4), keras.layers.Dense(1)])
+    gan = models.InfoGAN(models.NSGAN(generator, discriminator, latent_dim=8),
+                         categorical_codes=1, code_categories=3, continuous_codes=1)
+    extractor, cache = toy_extractor(), str(tmp_path / "cache")
+    fid = callbacks.FID(str(tmp_path / "run"), "mnist5k", extractor=extractor, num_samples=64,
+                        real_samples=128, batch_size=64, cache_dir=cache)
+    fid.set_model(gan)
+    fid.on_train_begin()
+    scored = fid.evaluate().scores["FD-toy"]
+    real = evaluation.real_statistics(extractor, "mnist5k", 128, image_size=28, cache_dir=cache)
+    expected = evaluation.evaluate_images(iter([gan.generate(64, seed=fid.seed)]), extractor,
+                                          real, 64).scores["FD-toy"]
+    assert scored == pytest.approx(expected, rel=1e-5)

@@ -137,10 +137,9 @@ class FID(PeriodicCallback):
         step = self.model.generator_step
         report = evaluation.evaluate_generator(
             self.model.sampling_generator, self.model.latent_dim, self.extractor, self._real,
-            self.num_samples, noise_stddev=self.model.options.noise_stddev,
-            noise_distribution=self.model.options.noise_distribution,
-            batch_size=self.batch_size, seed=self.seed, manifold_metrics=self.manifold_metrics,
-            num_classes=self.model.num_classes,
+            self.num_samples, batch_size=self.batch_size, seed=self.seed,
+            manifold_metrics=self.manifold_metrics, num_classes=self.model.num_classes,
+            noise=self.model.numpy_noise,  # the model's own inputs: InfoGAN's hold codes
         )
         with self._writer.as_default():
             for name, value in report.scores.items():

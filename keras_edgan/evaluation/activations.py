@@ -73,20 +73,25 @@ def generated_image_size(generator, latent_dim, conditional=False):
 
 
 def generated_batches(generator, latent_dim, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
-                      noise_distribution="normal", num_classes=None):
+                      noise_distribution="normal", num_classes=None, noise=None):
     """Yields `num_samples` generated images in batches (inference mode).
 
     The noise z ~ N(0, noise_stddev²) (or U[−1, 1] with `noise_distribution`
     "uniform") comes from numpy's generator seeded with `seed`, as in
     `GAN.generate`, so an evaluation never touches the training noise stream and
-    repeats exactly. A conditional generator (`num_classes`) gets the classes
-    0, 1, ..., num_classes − 1 in turn, so that every class has the same number of
-    images (± 1), and the batches are `(images, labels)`.
+    repeats exactly. `noise`, a function `(n, rng)` → generator inputs such as a
+    GAN's `numpy_noise`, replaces that draw (InfoGAN's inputs hold its codes). A
+    conditional generator (`num_classes`) gets the classes 0, 1, ...,
+    num_classes − 1 in turn, so that every class has the same number of images
+    (± 1), and the batches are `(images, labels)`.
     """
     rng = np.random.default_rng(seed)
+    if noise is None:
+        def noise(n, rng):
+            return numpy_latent_noise(rng, (n, latent_dim), noise_distribution, noise_stddev)
     for start in range(0, num_samples, batch_size):
         size = min(batch_size, num_samples - start)
-        z = numpy_latent_noise(rng, (size, latent_dim), noise_distribution, noise_stddev)
+        z = noise(size, rng)
         if num_classes is None:
             yield ops.convert_to_numpy(generator(z, training=False))
         else:

@@ -106,7 +106,7 @@ class Report:
 
 def evaluate_generator(
     generator, latent_dim, extractor, real, num_samples, noise_stddev=1.0, batch_size=100, seed=0,
-    noise_distribution="normal", manifold_metrics=False, num_classes=None,
+    noise_distribution="normal", manifold_metrics=False, num_classes=None, noise=None,
 ):
     """Scores `num_samples` images of `generator` against `real` statistics.
 
@@ -134,13 +134,15 @@ def evaluate_generator(
             (`MANIFOLD_METRICS`) against `real.features`.
         num_classes: the classes of a conditional generator (taking `[z, y]`);
             None for an unconditional one.
+        noise: a function `(n, rng)` → generator inputs (a GAN's `numpy_noise`)
+            in place of z of `noise_distribution` (`generated_batches`).
 
     Returns:
         A `Report`.
     """
     batches = generated_batches(
         generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution,
-        num_classes,
+        num_classes, noise,
     )
     if num_classes is None:
         return evaluate_images(batches, extractor, real, num_samples,
