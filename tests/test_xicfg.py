@@ -192,6 +192,33 @@ def test_the_approximation_loop_fits_the_generator_to_its_targets():
     assert final < 0.1 * initial, (initial, final)
 
 
+@pytest.mark.backends
+@pytest.mark.parametrize("fresh", [True, False])
+def test_each_stage_starts_the_approximators_optimizer_afresh(fresh):
+    """With one RMSprop update per stage and zeroed averages, each update moves every
+    weight by lr·g/√((1−ρ)g²) = lr/√(1−ρ) in magnitude, in the second stage as in the
+    first; with the averages carried over, the second stage's steps are smaller
+    (lr·g₂/√(ρ(1−ρ)g₁² + (1−ρ)g₂²))."""
+    b, lr, rho = 8, 1e-3, 0.9
+    z = np.random.default_rng(12).normal(size=(b, 2)).astype("float32")
+    gan = fixed_pool_gan(z, functional_steps=1, pool_minibatches=1, approximator_epochs=1,
+                         functional_step_size=0.5, fresh_approximator_optimizer=fresh)
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.0),
+                g_optimizer=keras.optimizers.RMSprop(lr, rho=rho, epsilon=1e-12))
+    real = np.random.default_rng(13).normal(size=(b, 3)).astype("float32")
+    gan.fit(real, batch_size=b, epochs=1, verbose=0)
+    before = np.concatenate([ops.convert_to_numpy(v).ravel()
+                             for v in gan.generator.trainable_variables])
+    gan.fit(real, batch_size=b, epochs=1, verbose=0)
+    after = np.concatenate([ops.convert_to_numpy(v).ravel()
+                            for v in gan.generator.trainable_variables])
+    ratio = np.median(np.abs(after - before)) / (lr / np.sqrt(1.0 - rho))
+    if fresh:
+        assert ratio == pytest.approx(1.0, rel=1e-3)
+    else:
+        assert ratio < 0.95
+
+
 def test_a_batch_that_does_not_split_into_t_times_u_minibatches_names_both():
     gan = fixed_pool_gan(np.zeros((4, 2), "float32"), functional_steps=3)
     gan.compile(d_optimizer="sgd", g_optimizer="sgd")
@@ -218,9 +245,11 @@ def test_options_it_cannot_take_are_refused(options, message):
 def test_the_config_builds_it_with_its_options():
     config = config_lib.load(None, {"model": "xicfg", "latent_dim": 2, "functional_steps": 4,
                                     "functional_step_size": 0.1, "pool_minibatches": 5,
-                                    "approximator_epochs": 2, "functional_scaling": "gan"})
+                                    "approximator_epochs": 2, "functional_scaling": "gan",
+                                    "fresh_approximator_optimizer": False})
     gan = models.registry.MODELS.build("xicfg", generator_network(), critic_network(), config)
     assert type(gan) is models.XICFG
     assert (gan.functional_steps, gan.functional_step_size, gan.pool_minibatches,
-            gan.approximator_epochs, gan.functional_scaling) == (4, 0.1, 5, 2, "gan")
+            gan.approximator_epochs, gan.functional_scaling,
+            gan.fresh_approximator_optimizer) == (4, 0.1, 5, 2, "gan", False)
     assert gan.minibatches_per_step == 4

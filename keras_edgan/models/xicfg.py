@@ -49,8 +49,9 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
     U = 1, b = 64, a pool of 10·b, η = 0.5 (MNIST, DCGAN with batch normalization;
     0.1–2.5 by dataset and network), s = 1, 10 epochs of approximation, RMSprop
     (learning rate 2.5e-4, ρ = 0.95) for D and G̃. They create a fresh optimizer
-    for G̃ at every stage and reduce its learning rate when an epoch's loss rises;
-    this model keeps one generator optimizer throughout, as `compile` gives it.
+    for G̃ at every stage (`fresh_approximator_optimizer`, here by zeroing the
+    generator optimizer's moment estimates) and cut its learning rate tenfold when
+    an epoch's loss rises (at most 3 times per stage), which this model does not.
 
     Sampling (`generate`, sample grids, evaluation, `generator.keras`) uses the
     approximator G̃ alone: the paper's final generator is G̃ followed by the T
@@ -91,6 +92,11 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
             10·b = 640 noise vectors).
         approximator_epochs: passes over the pool that fit G̃ to the moved
             samples at the end of each stage (the authors' 10).
+        fresh_approximator_optimizer: start each stage's approximation with the
+            generator optimizer's moment estimates (RMSprop's and Adam's averages of
+            the gradient and its square) at zero, as the authors' fresh optimizer
+            per stage does; its step count and learning rate are kept. False
+            carries them over from stage to stage.
     """
 
     penalty_names = ("pool_shift",)
@@ -98,7 +104,7 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
 
     def __init__(self, generator, discriminator, latent_dim, functional_steps=15,
                  functional_step_size=0.5, functional_scaling="constant", pool_minibatches=10,
-                 approximator_epochs=10, **kwargs):
+                 approximator_epochs=10, fresh_approximator_optimizer=True, **kwargs):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
         for name, value in (("functional_steps", functional_steps),
                             ("pool_minibatches", pool_minibatches),
@@ -135,6 +141,7 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
         self.functional_scaling = functional_scaling
         self.pool_minibatches = int(pool_minibatches)
         self.approximator_epochs = int(approximator_epochs)
+        self.fresh_approximator_optimizer = bool(fresh_approximator_optimizer)
         # The generator has no adversarial term to log: its loss is the approximation.
         del self.trackers["g_adversarial"]
         self._pool = None
@@ -178,6 +185,10 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
         targets)` in shuffled minibatches of `b`, each a step of the generator's
         optimizer on ½‖G̃(z) − target‖²; `(mean loss of the last pass, logs)`.
         The updates run as one loop of the traced step (`backend.stateful_fori_loop`)."""
+        if self.fresh_approximator_optimizer:
+            for variable in self.g_optimizer.variables:
+                if variable.name not in ("iteration", "learning_rate"):
+                    variable.assign(ops.zeros(variable.shape, variable.dtype))
         orders = ops.concatenate([
             keras.random.shuffle(ops.arange(ops.shape(z)[0]), seed=self.seed_generator)
             for _ in range(self.approximator_epochs)
