@@ -219,6 +219,25 @@ def test_each_stage_starts_the_approximators_optimizer_afresh(fresh):
         assert ratio < 0.95
 
 
+def test_the_discriminator_side_options_compose_with_it():
+    """R1, LeCam, label smoothing, experience replay (of pool samples) and the
+    generator's moving average train with xICFG and log what they add."""
+    b = 4
+    gan = fixed_pool_gan(np.random.default_rng(14).normal(size=(2 * b, 2)).astype("float32"),
+                         functional_steps=2, pool_minibatches=2, approximator_epochs=1,
+                         r1_weight=1.0, lecam_weight=0.1, real_target=0.9,
+                         replay_buffer_size=2, ema=0.9)
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    real = np.random.default_rng(15).normal(size=(3 * 2 * b, 3)).astype("float32")
+    history = gan.fit(real, batch_size=2 * b, epochs=1, verbose=0).history
+    assert {"r1", "lecam"} <= set(history)
+    assert all(np.isfinite(v).all() for v in history.values())
+    assert int(ops.convert_to_numpy(gan.replay.count)) == 2 * 3  # one per discriminator update
+    ema = [ops.convert_to_numpy(v) for v in gan.sampling_generator.weights]
+    trained = [ops.convert_to_numpy(v) for v in gan.generator.weights]
+    assert len(ema) == len(trained) and any(not np.allclose(a, t) for a, t in zip(ema, trained))
+
+
 def test_a_batch_that_does_not_split_into_t_times_u_minibatches_names_both():
     gan = fixed_pool_gan(np.zeros((4, 2), "float32"), functional_steps=3)
     gan.compile(d_optimizer="sgd", g_optimizer="sgd")
