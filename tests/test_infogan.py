@@ -248,3 +248,19 @@ def test_what_infogan_cannot_train_is_a_clear_error():
     with pytest.raises(ValueError, match="at least one code"):
         models.InfoGAN(models.NSGAN(*tiny_networks(16), latent_dim=16),
                        categorical_codes=0, continuous_codes=0)
+
+
+def test_evaluate_draws_an_infogan_runs_inputs_as_its_model_does():
+    """`evaluate` rebuilds the noise of a saved InfoGAN generator from the run's config:
+    the same inputs, codes included, as the model's `numpy_noise` (what `generate`
+    and the FID callback draw) for the same numpy generator."""
+    from keras_edgan.cli.saved_generator import generator_noise
+
+    gan = tiny_infogan(compiled=False)
+    config = config_lib.load(None, {"model": "infogan", "latent_dim": 16, "categorical_codes": 1,
+                                    "code_categories": 3, "continuous_codes": 2})
+    drawn = generator_noise(config, 16)(50, np.random.default_rng(3))
+    np.testing.assert_array_equal(drawn, gan.numpy_noise(50, np.random.default_rng(3)))
+    assert set(np.unique(drawn[:, 11:14])) == {0.0, 1.0}
+    plain = generator_noise(config_lib.load(None, {"model": "nsgan"}), 16)
+    assert plain(50, np.random.default_rng(3)).shape == (50, 16)

@@ -52,7 +52,7 @@ import pipelines
 # Importing keras_edgan registers its layers, so .keras generators load.
 from keras_edgan import evaluation
 from keras_edgan.cli.console import plain_lines
-from keras_edgan.cli.saved_generator import load_generator
+from keras_edgan.cli.saved_generator import generator_noise, load_generator
 
 FLAGS = flags.FLAGS
 # `train` defines flags of these names too, and one process (a test session, a
@@ -184,8 +184,7 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     if held_out_split is not None and not parzen:
         raise ValueError("held_out_split applies to a generator only with parzen=True.")
     held_out = evaluation.held_out_images(meta.name, split, held_out_split)[1] if parzen else None
-    noise_stddev = noise_stddev or (config or {}).get("noise_stddev", 1.0)
-    noise_distribution = (config or {}).get("noise_distribution", "normal")
+    noise = generator_noise(config, latent_dim, noise_stddev)
     real_samples = real_samples or min(num_samples, meta.splits.get(split, num_samples))
     feature_extractor = evaluation.get_extractor(
         extractor, meta.name, inception_path, cache_dir, fid_resize
@@ -197,10 +196,8 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
         cache_dir=cache_dir, batch_size=batch_size, with_labels=num_classes is not None,
     )
     report = evaluation.evaluate_generator(
-        generator, latent_dim, feature_extractor, real, num_samples,
-        noise_stddev=noise_stddev, batch_size=batch_size, seed=seed,
-        noise_distribution=noise_distribution, manifold_metrics=manifold_metrics,
-        num_classes=num_classes,
+        generator, latent_dim, feature_extractor, real, num_samples, batch_size=batch_size,
+        seed=seed, manifold_metrics=manifold_metrics, num_classes=num_classes, noise=noise,
     )
     record = {
         "checkpoint": source, "step": step, "dataset": meta.name, "split": split,
@@ -213,8 +210,8 @@ def evaluate(checkpoint, dataset=None, split=None, data_dir=None, num_samples=10
     lines = [f"checkpoint: {source}{step_text}", f"dataset: {meta.name} ({split})", report.table()]
     if parzen:
         centres = evaluation.generated_batches(
-            generator, latent_dim, num_samples, noise_stddev, batch_size, seed, noise_distribution,
-            num_classes,
+            generator, latent_dim, num_samples, batch_size=batch_size, seed=seed,
+            num_classes=num_classes, noise=noise,
         )
         if num_classes is not None:
             centres = (images for images, _ in centres)

@@ -4,11 +4,15 @@ directory, a `ckpt-*.weights.h5` checkpoint or a generator `.keras` file."""
 import os
 
 import keras
+import numpy as np
 
 import pipelines
+from keras_edgan import models
 from keras_edgan.callbacks.checkpoint import checkpoints
 from keras_edgan.cli import config as config_lib
 from keras_edgan.cli.build import build_gan
+from keras_edgan.models.infogan import numpy_codes
+from keras_edgan.techniques.latent_noise import numpy_latent_noise
 
 
 def load_generator(checkpoint):
@@ -54,6 +58,28 @@ def load_generator(checkpoint):
         f"Cannot read {checkpoint}: expected a generator .keras file, a "
         f"ckpt-*.weights.h5 checkpoint or a train run directory."
     )
+
+
+def generator_noise(config, latent_dim, noise_stddev=None):
+    """The function `(n, rng)` → `n` inputs of a run's generator drawn as its GAN's
+    `numpy_noise` draws them: z of the run's noise distribution (`noise_stddev`, if
+    given, replacing the run's), then, for an InfoGAN run, its codes from their
+    priors, which fill the generator's last inputs. Without a config: z ~ N(0, I)."""
+    config = config or {}
+    distribution = config.get("noise_distribution", "normal")
+    stddev = noise_stddev or config.get("noise_stddev", 1.0)
+    codes = ()
+    if "model" in config and issubclass(models.registry.MODELS.get(config["model"]).cls,
+                                        models.InfoGAN):
+        codes = (config["categorical_codes"], config["code_categories"],
+                 config["continuous_codes"])
+    noise_dims = latent_dim - (codes[0] * codes[1] + codes[2] if codes else 0)
+
+    def noise(n, rng):
+        z = numpy_latent_noise(rng, (n, noise_dims), distribution, stddev)
+        return np.concatenate([z, numpy_codes(rng, n, *codes)], axis=-1) if codes else z
+
+    return noise
 
 
 def generator_classes(generator, config):

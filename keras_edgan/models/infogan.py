@@ -197,24 +197,9 @@ class InfoGAN(GANWrapper):
             rng, (n, self.noise_dims), self.options.noise_distribution,
             self.options.noise_stddev, truncation,
         )
-        if categories is None:
-            categories = rng.integers(0, self.code_categories, (n, self.categorical_codes))
-        categories = np.broadcast_to(np.asarray(categories), (n, self.categorical_codes))
-        if categories.size and not (
-            np.issubdtype(categories.dtype, np.integer)
-            and 0 <= categories.min() and categories.max() < self.code_categories
-        ):
-            raise ValueError(
-                f"categories must be integers in [0, {self.code_categories}) (the values "
-                f"of each categorical code); got {categories!r}."
-            )
-        if continuous is None:
-            continuous = rng.uniform(-1.0, 1.0, (n, self.continuous_codes))
-        continuous = np.broadcast_to(np.asarray(continuous, "float32"), (n, self.continuous_codes))
-        one_hot = np.eye(self.code_categories, dtype="float32")[categories].reshape(
-            n, self.categorical_codes * self.code_categories
-        )
-        return np.concatenate([z, one_hot, continuous], axis=-1).astype("float32")
+        codes = numpy_codes(rng, n, self.categorical_codes, self.code_categories,
+                            self.continuous_codes, categories, continuous)
+        return np.concatenate([z, codes], axis=-1).astype("float32")
 
     def generate_with_codes(self, n, categories=None, continuous=None, seed=None,
                             truncation=None, batch_size=256):
@@ -293,6 +278,32 @@ class InfoGAN(GANWrapper):
         features = self.discriminator_features(samples, training=True)
         parameters = self.information_head(features, training=True)
         return mixed_precision.full_precision(self.information_head, parameters)
+
+
+def numpy_codes(rng, n, categorical_codes, code_categories, continuous_codes, categories=None,
+                continuous=None):
+    """`n` InfoGAN codes c from the numpy generator `rng`, as float32 `(n, code dims)`:
+    each categorical code one-hot, then the continuous codes; `categories` and
+    `continuous` as in `InfoGAN.numpy_inputs` (None draws them from their priors,
+    Cat(K) and Unif(−1, 1))."""
+    if categories is None:
+        categories = rng.integers(0, code_categories, (n, categorical_codes))
+    categories = np.broadcast_to(np.asarray(categories), (n, categorical_codes))
+    if categories.size and not (
+        np.issubdtype(categories.dtype, np.integer)
+        and 0 <= categories.min() and categories.max() < code_categories
+    ):
+        raise ValueError(
+            f"categories must be integers in [0, {code_categories}) (the values of each "
+            f"categorical code); got {categories!r}."
+        )
+    if continuous is None:
+        continuous = rng.uniform(-1.0, 1.0, (n, continuous_codes))
+    continuous = np.broadcast_to(np.asarray(continuous, "float32"), (n, continuous_codes))
+    one_hot = np.eye(code_categories, dtype="float32")[categories].reshape(
+        n, categorical_codes * code_categories
+    )
+    return np.concatenate([one_hot, continuous], axis=-1).astype("float32")
 
 
 def _check_unconditional(gan):
