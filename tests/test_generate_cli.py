@@ -278,3 +278,19 @@ def test_generate_command_writes_a_grid_and_refuses_bad_flags(run, tmp_path):
         result = _command(*flags)
         assert result.returncode != 0 and message in result.stderr, result.stderr[-3000:]
 
+
+
+def test_an_infogan_runs_samples_are_drawn_with_its_codes(tmp_path):
+    """The inputs of an InfoGAN run's generator end in its codes: `generate` draws them
+    as the model's own `generate` does, and refuses to interpolate them."""
+    directory = tmp_path / "infogan"
+    directory.mkdir()
+    gan = write_run(directory, config_lib.load("infogan_mnist5k", {"width": 4}))
+    output = tmp_path / "samples.npz"
+    generate.generate(str(directory), str(output), num_samples=6, seed=3)
+    arrays = np.load(output)
+    np.testing.assert_array_equal(arrays["images"], gan.generate(6, seed=3))
+    categorical = arrays["z"][:, gan.noise_dims:gan.noise_dims + gan.code_categories]
+    np.testing.assert_array_equal(categorical.sum(axis=1), np.ones(6))
+    with pytest.raises(ValueError, match="InfoGAN generator.*generate_with_codes"):
+        generate.generate(str(directory), str(tmp_path / "walk.png"), interpolate=4)

@@ -10,8 +10,8 @@
 --checkpoint is what `evaluate` reads (`saved_generator.load_generator`): a run
 directory (its newest checkpoint), a `ckpt-*.weights.h5` file of a run, or a
 generator `.keras` file; the noise (distribution, standard deviation) is the
-run's config.json, else N(0, 1). The extension of --output picks what is
-written:
+run's config.json, else N(0, 1), followed by codes drawn from their priors for an
+InfoGAN run. The extension of --output picks what is written:
 
 - `.png`: a grid of --rows x --columns images (default 8 x 8), or of
   --num_samples images (ceil(sqrt(n)) columns, the last row filled with black);
@@ -57,7 +57,12 @@ from PIL import Image
 
 from keras_edgan.callbacks.sample_grid import image_grid, save_png
 from keras_edgan.cli.console import plain_lines
-from keras_edgan.cli.saved_generator import generator_classes, load_generator
+from keras_edgan.cli.saved_generator import (
+    generator_classes,
+    generator_noise,
+    is_infogan,
+    load_generator,
+)
 from keras_edgan.techniques.conditioning import class_labels
 from keras_edgan.techniques.latent_noise import numpy_latent_noise
 
@@ -151,18 +156,27 @@ def generate(checkpoint, output, num_samples=None, rows=None, columns=None, inte
     config = config or {}
     num_classes = generator_classes(generator, config)
     _check_labels(labels, num_classes)
-    noise = dict(distribution=config.get("noise_distribution", "normal"),
-                 stddev=config.get("noise_stddev", 1.0), truncation=truncation)
     rng = np.random.default_rng(seed)
     if interpolate:
-        z, y, rows = interpolation_inputs(rng, latent_dim, num_classes, interpolate,
-                                          rows or 1, labels, **noise)
+        if is_infogan(config):
+            raise ValueError(
+                f"{source} is an InfoGAN generator, whose inputs end in one-hot codes that "
+                f"interpolation would blur: generate samples or a grid, or interpolate its "
+                f"codes from Python (InfoGAN.generate_with_codes)."
+            )
+        z, y, rows = interpolation_inputs(
+            rng, latent_dim, num_classes, interpolate, rows or 1, labels,
+            config.get("noise_distribution", "normal"), config.get("noise_stddev", 1.0),
+            truncation,
+        )
         columns = interpolate
-    elif kind == "png":
-        z, y, rows, columns = grid_inputs(rng, latent_dim, num_classes, num_samples, rows,
-                                          columns, labels, **noise)
     else:
-        z, y = sample_inputs(rng, latent_dim, num_classes, num_samples, labels, **noise)
+        noise = generator_noise(config, latent_dim, truncation=truncation)
+        if kind == "png":
+            z, y, rows, columns = grid_inputs(rng, noise, num_classes, num_samples, rows,
+                                              columns, labels)
+        else:
+            z, y = sample_inputs(rng, noise, num_classes, num_samples, labels)
     if kind == "directory":
         _check_directory(output, len(z), overwrite)
     images = generator.predict(z if y is None else [z, y], batch_size=batch_size, verbose=0)
@@ -183,10 +197,11 @@ def generate(checkpoint, output, num_samples=None, rows=None, columns=None, inte
     return f"generate: wrote {what} of {source}{step_text} to {output}"
 
 
-def grid_inputs(rng, latent_dim, num_classes, num_samples, rows, columns, labels, **noise):
-    """`(z, labels or None, rows, columns)` of a `.png` grid. A conditional grid has
-    one row per class of `labels` (default: every class), the same `columns` noise
-    vectors in each row; a single class fills a plain grid."""
+def grid_inputs(rng, noise, num_classes, num_samples, rows, columns, labels):
+    """`(z, labels or None, rows, columns)` of a `.png` grid, z drawn by `noise(n,
+    rng)` (`generator_noise`). A conditional grid has one row per class of `labels`
+    (default: every class), the same `columns` noise vectors in each row; a single
+    class fills a plain grid."""
     if num_classes is not None and not isinstance(labels, int):
         if rows is not None or num_samples is not None:
             raise ValueError(
@@ -197,7 +212,7 @@ def grid_inputs(rng, latent_dim, num_classes, num_samples, rows, columns, labels
             )
         classes = np.arange(num_classes) if labels is None else np.asarray(labels)
         columns = columns or DEFAULT_GRID
-        z = np.tile(numpy_latent_noise(rng, (columns, latent_dim), **noise), (len(classes), 1))
+        z = np.tile(noise(columns, rng), (len(classes), 1))
         return z, np.repeat(classes, columns).astype("int32"), len(classes), columns
     if num_samples is None:
         rows, columns = rows or DEFAULT_GRID, columns or DEFAULT_GRID
@@ -214,14 +229,13 @@ def grid_inputs(rng, latent_dim, num_classes, num_samples, rows, columns, labels
             f"--rows={rows} x --columns={columns} holds {rows * columns} images, not "
             f"--num_samples={num_samples}: give two of the three."
         )
-    return (*sample_inputs(rng, latent_dim, num_classes, num_samples, labels, **noise),
-            rows, columns)
+    return (*sample_inputs(rng, noise, num_classes, num_samples, labels), rows, columns)
 
 
-def sample_inputs(rng, latent_dim, num_classes, num_samples, labels, **noise):
+def sample_inputs(rng, noise, num_classes, num_samples, labels):
     """`(z, labels or None)` of `GAN.generate(num_samples, seed, labels, truncation)`,
-    drawn in its order from `rng`; `num_samples` defaults to the length of a list
-    of labels, else 64."""
+    drawn in its order from `rng` (z by `noise(n, rng)`, `generator_noise`);
+    `num_samples` defaults to the length of a list of labels, else 64."""
     if isinstance(labels, list):
         if num_samples is not None and num_samples != len(labels):
             raise ValueError(
@@ -230,7 +244,7 @@ def sample_inputs(rng, latent_dim, num_classes, num_samples, labels, **noise):
             )
         num_samples = len(labels)
     num_samples = num_samples or DEFAULT_SAMPLES
-    z = numpy_latent_noise(rng, (num_samples, latent_dim), **noise)
+    z = noise(num_samples, rng)
     y = None if num_classes is None else class_labels(num_samples, num_classes, labels, rng)
     return z, y
 

@@ -60,26 +60,34 @@ def load_generator(checkpoint):
     )
 
 
-def generator_noise(config, latent_dim, noise_stddev=None):
+def generator_noise(config, latent_dim, noise_stddev=None, truncation=None):
     """The function `(n, rng)` → `n` inputs of a run's generator drawn as its GAN's
-    `numpy_noise` draws them: z of the run's noise distribution (`noise_stddev`, if
-    given, replacing the run's), then, for an InfoGAN run, its codes from their
-    priors, which fill the generator's last inputs. Without a config: z ~ N(0, I)."""
+    `numpy_noise(n, rng, truncation)` draws them: z of the run's noise distribution
+    (`noise_stddev`, if given, replacing the run's), then, for an InfoGAN run
+    (`is_infogan`), its codes from their priors, which fill the generator's last
+    inputs. Without a config: z ~ N(0, I)."""
     config = config or {}
     distribution = config.get("noise_distribution", "normal")
     stddev = noise_stddev or config.get("noise_stddev", 1.0)
     codes = ()
-    if "model" in config and issubclass(models.registry.MODELS.get(config["model"]).cls,
-                                        models.InfoGAN):
+    if is_infogan(config):
         codes = (config["categorical_codes"], config["code_categories"],
                  config["continuous_codes"])
     noise_dims = latent_dim - (codes[0] * codes[1] + codes[2] if codes else 0)
 
     def noise(n, rng):
-        z = numpy_latent_noise(rng, (n, noise_dims), distribution, stddev)
+        z = numpy_latent_noise(rng, (n, noise_dims), distribution, stddev, truncation)
         return np.concatenate([z, numpy_codes(rng, n, *codes)], axis=-1) if codes else z
 
     return noise
+
+
+def is_infogan(config):
+    """Whether the run of `config` trained an InfoGAN, whose generator's last inputs
+    are its codes."""
+    return "model" in (config or {}) and issubclass(
+        models.registry.MODELS.get(config["model"]).cls, models.InfoGAN
+    )
 
 
 def generator_classes(generator, config):
