@@ -10,7 +10,7 @@ SCALINGS = ("constant", "gan")
 """The scaling functions s(x) of eq. 9 that `functional_gradient_step` offers."""
 
 
-def functional_gradient_step(critic, samples, step_size, scaling="constant"):
+def functional_gradient_step(critic, samples, step_size, scaling="constant", training=False):
     """x + η·s(x)·∇ₓD(x): line 8 of ICFG (Algorithm 2), eq. 6 with g = s·∇D of eq. 9.
 
     D is the logistic discriminator of eq. 8 (its logit, D(x) > 0 for data-like
@@ -32,12 +32,15 @@ def functional_gradient_step(critic, samples, step_size, scaling="constant"):
 
     Args:
         critic: a `keras.Model` (or `BoundDiscriminator`) mapping samples to one
-            logit each, called in inference mode, where its samples do not interact
-            (batch normalization uses its moving statistics), so the gradient of
-            Σᵢ D(xᵢ) is each sample's own.
+            logit each.
         samples: a tensor `(n, ...)`.
         step_size: η > 0 (the authors use 0.1–2.5, by dataset and network).
         scaling: one of `SCALINGS`.
+        training: the mode the critic is called in. In inference mode (False) its
+            samples do not interact, so the gradient of Σᵢ D(xᵢ) is each sample's
+            own; a discriminator with batch normalization trained on all-generated
+            batches is the function it learned only in training mode (True, which
+            also updates its moving statistics), the mode of the authors' code.
     """
     if scaling not in SCALINGS:
         raise ValueError(
@@ -45,10 +48,13 @@ def functional_gradient_step(critic, samples, step_size, scaling="constant"):
             f"T = 1 the GAN's generator update); got {scaling!r}."
         )
     samples = ops.convert_to_tensor(samples)
-    gradient = backend.input_gradient(critic, samples, critic.variables)
+    def discriminate(x):
+        return critic(x, training=training)
+
+    gradient = backend.input_gradient(discriminate, samples, critic.variables)
     if scaling == "constant":
         return samples + step_size * gradient
-    logits = ops.reshape(critic(samples), (-1,) + (1,) * (len(ops.shape(samples)) - 1))
+    logits = ops.reshape(discriminate(samples), (-1,) + (1,) * (len(ops.shape(samples)) - 1))
     return samples + ops.sigmoid(logits) * gradient
 
 

@@ -52,6 +52,10 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
     for G̃ at every stage (`fresh_approximator_optimizer`, here by zeroing the
     generator optimizer's moment estimates) and cut its learning rate tenfold when
     an epoch's loss rises (at most 3 times per stage), which this model does not.
+    As in their code, the functional step calls D in training mode: a discriminator
+    with batch normalization, trained on all-generated batches, is the function it
+    learned only there (its moving statistics, mixed over real and generated
+    batches, make another one).
 
     Sampling (`generate`, sample grids, evaluation, `generator.keras`) uses the
     approximator G̃ alone: the paper's final generator is G̃ followed by the T
@@ -163,7 +167,8 @@ class XICFG(LogisticDiscriminatorLoss, GAN):
             for real_minibatch, _ in minibatches[t * self.d_steps:(t + 1) * self.d_steps]:
                 d_loss, d_logs = self.discriminator_update(real_minibatch, None)
             pool = ops.stop_gradient(functional_gradient_step(
-                self.critic(None), pool, self.functional_step_size, self.functional_scaling
+                self.critic(None), pool, self.functional_step_size, self.functional_scaling,
+                training=True,  # as D saw generated batches in its updates
             ))
         self._pool = None  # no tensor outlives the step
         g_loss, g_logs = self.approximate(z, pool, b)
